@@ -129,8 +129,8 @@ def clean_article(raw: RawArticle) -> CleanArticle:
         if title_key and _repeats_headline(line, title_key):
             furniture += 1
             continue
-        dated = _date_line(line)
-        if dated and in_header:
+        dated = _date_line(line) if in_header else None
+        if dated:
             header_dates.append((index, dated[0], dated[1]))
             continue
         byline = _BYLINE.match(line)
@@ -232,6 +232,8 @@ def _strip_counters(line: str) -> str:
 
 def _date_line(line: str) -> tuple[date, bool] | None:
     """A line that only states a date (a dateline or banner): (date, has weekday)."""
+    if len(line) > 80:
+        return None
     found = find_date(line)
     if not found:
         return None

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import TypeVar
 
-from index.text import fold, jaccard, word_shingles
+from index.text import fold, jaccard, shingles_of_words
 
 T = TypeVar("T")
 
@@ -57,14 +58,18 @@ def find_duplicates(
     priority: Callable[[int], tuple[int, ...]] | None = None,
 ) -> list[Duplicate]:
     """Which items duplicate an earlier-kept one; items are visited in ``priority`` order."""
+    import mmh3
     from datasketch import MinHash, MinHashLSH  # costs ~1 s to import: only when needed
 
+    hash32 = partial(mmh3.hash, signed=False)  # C MurmurHash3: far faster than sha1
+
     order = sorted(range(len(items)), key=priority) if priority else list(range(len(items)))
-    texts = [text_of(items[i]) for i in range(len(items))]
-    shingles = [word_shingles(t, rule.shingle_size) for t in texts]
-    exact_keys = [fold(t) for t in texts]
+    exact_keys = [fold(text_of(item)) for item in items]
+    shingles = [shingles_of_words(key.split(), rule.shingle_size) for key in exact_keys]
     hashes = MinHash.bulk(
-        [[s.encode("utf-8") for s in sh] for sh in shingles], num_perm=NUM_PERM
+        [[s.encode("utf-8") for s in sh] for sh in shingles],
+        num_perm=NUM_PERM,
+        hashfunc=hash32,
     )
     lsh = MinHashLSH(threshold=rule.candidate_threshold, num_perm=NUM_PERM)
     by_exact: dict[str, int] = {}

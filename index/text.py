@@ -36,18 +36,30 @@ _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
+_NEEDS_WORK = re.compile(
+    "[\u2018-\u201f\u2032\u2033\u00ab\u00bb\u2013\u2014\u2212\u2026\u200b-\u200d"
+    "\u2060\ufeff\u00ad\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u00a0\u2000-\u200a\u202f"
+    "\u205f\u3000\t]|  "
+)
+
+
 def normalize_line(text: str) -> str:
     """Canonical spacing and punctuation for one line: NFC, straight quotes, single spaces."""
-    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = unicodedata.normalize("NFC", text)
+    if not _NEEDS_WORK.search(text):
+        return text.strip()
     text = _INVISIBLE.sub("", text).translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
+_WORD = re.compile(r"[^\W_]+")
+
+
 def fold(text: str) -> str:
     """A comparison key: lower case, letters and digits only, single spaces."""
-    text = normalize_line(text).lower()
-    return " ".join(re.findall(r"[^\W_]+", text))
+    return " ".join(_WORD.findall(normalize_line(text).lower()))
 
 
 def content_hash(text: str, length: int = 32) -> str:
@@ -103,7 +115,10 @@ def _ends_with_abbreviation(head: str) -> bool:
 
 def word_shingles(text: str, size: int) -> set[str]:
     """The set of ``size``-word shingles of the folded text (the words themselves if short)."""
-    words = fold(text).split()
+    return shingles_of_words(fold(text).split(), size)
+
+
+def shingles_of_words(words: list[str], size: int) -> set[str]:
     if len(words) <= size:
         return {" ".join(words)} if words else set()
     return {" ".join(words[i : i + size]) for i in range(len(words) - size + 1)}
