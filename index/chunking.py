@@ -9,6 +9,7 @@ split at clause, then word, boundaries.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -77,7 +78,9 @@ def chunk_paragraphs(
     return chunks
 
 
-def _pieces(paragraphs: tuple[str, ...] | list[str], budget: int, counter: TokenCounter) -> list[Piece]:
+def _pieces(
+    paragraphs: tuple[str, ...] | list[str], budget: int, counter: TokenCounter
+) -> list[Piece]:
     sentences: list[tuple[str, int]] = [
         (sentence, number)
         for number, paragraph in enumerate(paragraphs)
@@ -89,7 +92,9 @@ def _pieces(paragraphs: tuple[str, ...] | list[str], budget: int, counter: Token
         if tokens <= budget:
             pieces.append(Piece(sentence, tokens, number))
         else:
-            pieces.extend(Piece(part, n, number) for part, n in _split_long(sentence, budget, counter))
+            pieces.extend(
+                Piece(part, n, number) for part, n in _split_long(sentence, budget, counter)
+            )
     return pieces
 
 
@@ -114,6 +119,6 @@ def _split_long(sentence: str, budget: int, counter: TokenCounter) -> list[tuple
 
 def _join(pieces: list[Piece]) -> str:
     text = pieces[0].text
-    for before, piece in zip(pieces, pieces[1:], strict=False):
+    for before, piece in itertools.pairwise(pieces):
         text += ("\n\n" if piece.paragraph != before.paragraph else " ") + piece.text
     return text

@@ -16,6 +16,7 @@ of lines from particular files:
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from datetime import date
@@ -191,7 +192,7 @@ def _hard_wrapped(lines: list[str]) -> bool:
     """
     if len(lines) < 2 or max(len(x) for x in lines) > 120:
         return False
-    breaks = list(zip(lines, lines[1:], strict=False))
+    breaks = list(itertools.pairwise(lines))
     continued = sum(
         1
         for before, after in breaks

@@ -145,7 +145,9 @@ def _chunk_article(
     article: CleanArticle, also_in: list[str], chunk_tokens: int, counter: TokenCounter
 ) -> list[ChunkRecord]:
     header = header_for(article)
-    texts = chunk_paragraphs(article.paragraphs, header=header, budget=chunk_tokens, counter=counter)
+    texts = chunk_paragraphs(
+        article.paragraphs, header=header, budget=chunk_tokens, counter=counter
+    )
     doc_id = content_hash(fold(article.body), 16)
     records = []
     for number, text in enumerate(texts):

@@ -40,8 +40,12 @@ class NearDuplicateRule:
         return smaller >= 8 and len(a & b) / smaller >= self.containment
 
 
-DOCUMENT_RULE = NearDuplicateRule(shingle_size=5, candidate_threshold=0.5, jaccard=0.8, containment=0.9)
-CHUNK_RULE = NearDuplicateRule(shingle_size=3, candidate_threshold=0.5, jaccard=0.75, containment=0.9)
+DOCUMENT_RULE = NearDuplicateRule(
+    shingle_size=5, candidate_threshold=0.5, jaccard=0.8, containment=0.9
+)
+CHUNK_RULE = NearDuplicateRule(
+    shingle_size=3, candidate_threshold=0.5, jaccard=0.75, containment=0.9
+)
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ class CorpusError(NewsdeskError):
     """Nothing at all could be ingested from the paths given."""
 
 
-class IndexError_(NewsdeskError):  # noqa: N801 - avoids shadowing the builtin IndexError
+class IndexError_(NewsdeskError):
     """The index (Chroma store, BM25 side, manifest) cannot be used."""
 
 

@@ -234,9 +234,13 @@ def _load_records(text: str, label: str, *, jsonl: bool) -> list[RawArticle]:
         detail = f" ({'; '.join(problems[:3])})" if problems else ""
         raise SkipFile(f"has no article records with text{detail}")
     if problems:
-        shown = "; ".join(problems[:3]) + (f"; and {len(problems) - 3} more" if len(problems) > 3 else "")
+        shown = "; ".join(problems[:3]) + (
+            f"; and {len(problems) - 3} more" if len(problems) > 3 else ""
+        )
         first = articles[0]
-        articles[0] = RawArticle(**{**first.__dict__, "warnings": (f"skipped {len(problems)} record(s): {shown}",)})
+        articles[0] = RawArticle(
+            **{**first.__dict__, "warnings": (f"skipped {len(problems)} record(s): {shown}",)}
+        )
     return articles
 
 
@@ -276,7 +280,10 @@ def _first_text(record: dict[str, Any], keys: tuple[str, ...]) -> str:
         if isinstance(value, str) and value.strip():
             return value.strip()
         if isinstance(value, list):
-            parts = [v if isinstance(v, str) else str(v.get("name", "")) if isinstance(v, dict) else "" for v in value]
+            parts = [
+                v if isinstance(v, str) else str(v.get("name", "")) if isinstance(v, dict) else ""
+                for v in value
+            ]
             joined = ", ".join(p for p in parts if p)
             if joined:
                 return joined

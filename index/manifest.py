@@ -41,7 +41,9 @@ def load_manifest(index_dir: Path) -> Manifest | None:
     except FileNotFoundError:
         return None
     except (OSError, ValueError):
-        return None  # unreadable or half-written: treated as no manifest, the next ingest rewrites it
+        return (
+            None  # unreadable or half-written: treated as no manifest, the next ingest rewrites it
+        )
     if not isinstance(data, dict) or data.get("version") != VERSION:
         return None
     known = {k: v for k, v in data.items() if k in Manifest.__dataclass_fields__}

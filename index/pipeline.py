@@ -23,6 +23,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 from index import corpus, embedding
 from index.errors import CorpusError, IndexUnusableError
@@ -84,7 +85,9 @@ def ingest(
     """Bring the index up to date with ``paths`` (default: the corpus folder) and report."""
     started = time.perf_counter()
     with _exclusive(settings.index_dir):
-        report = _ingest_locked(settings, paths, replace=replace, rebuild=rebuild, progress=progress)
+        report = _ingest_locked(
+            settings, paths, replace=replace, rebuild=rebuild, progress=progress
+        )
     report.seconds = time.perf_counter() - started
     return report
 
@@ -136,7 +139,9 @@ def _ingest_locked(
         warnings=built.warnings,
     )
     if not built.chunks:
-        reasons = "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no supported files found"
+        reasons = (
+            "; ".join(f"{p}: {r}" for p, r in report.skipped[:5]) or "no supported files found"
+        )
         raise CorpusError(
             f"nothing could be ingested from {', '.join(roots)} ({reasons}). "
             "Newsdesk reads .txt, .md, .html/.htm and .json/.jsonl articles in UTF-8."
@@ -183,7 +188,10 @@ def _sync(
         batch = [desired[i] for i in new_ids[start : start + EMBED_STEP]]
         vectors = embedding.embed_texts(settings, [c.embed_text for c in batch])
         store.add(
-            [c.chunk_id for c in batch], vectors, [c.text for c in batch], [c.metadata for c in batch]
+            [c.chunk_id for c in batch],
+            vectors,
+            [c.text for c in batch],
+            [c.metadata for c in batch],
         )
         report.chunks_added += len(batch)
         if progress:
@@ -211,10 +219,10 @@ def _roots(
     return roots
 
 
-def _report_fields(data: dict[str, object]) -> dict[str, object]:
+def _report_fields(data: dict[str, Any]) -> dict[str, Any]:
     known = IngestReport.__dataclass_fields__
     fields = {k: v for k, v in data.items() if k in known}
-    fields["skipped"] = [tuple(x) for x in fields.get("skipped", [])]  # type: ignore[attr-defined]
+    fields["skipped"] = [tuple(x) for x in fields.get("skipped", [])]
     return fields
 
 

@@ -57,9 +57,7 @@ class Settings:
             raise ConfigError(f"max_file_mb must be positive, got {self.max_file_mb}")
 
     @classmethod
-    def from_env(
-        cls, env: Mapping[str, str] | None = None, **overrides: Any
-    ) -> Settings:
+    def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
         """Build settings from ``NEWSDESK_*`` variables, then apply non-None overrides."""
         env = os.environ if env is None else env
         values: dict[str, Any] = {}

@@ -28,7 +28,8 @@ class IndexStats:
     def summary(self) -> str:
         top = ", ".join(f"{name} ({n})" for name, n in list(self.sources.items())[:8])
         lines = [
-            f"Index at {self.index_dir}" + ("" if self.complete else "  (last ingest did not finish: run `newsdesk ingest`)"),
+            f"Index at {self.index_dir}"
+            + ("" if self.complete else "  (last ingest did not finish: run `newsdesk ingest`)"),
             f"  documents   {self.documents}",
             f"  chunks      {self.chunks}  ({self.chunk_tokens}-token budget, {self.model})",
             f"  dates       {self.first_date or '-'} to {self.last_date or '-'}",

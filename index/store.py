@@ -10,7 +10,7 @@ import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from index.errors import IndexNotBuiltError, IndexUnusableError
 from index.settings import Settings
@@ -19,6 +19,12 @@ Metadata = dict[str, str | int | float | bool]
 
 CHROMA_FILE = "chroma.sqlite3"
 WRITE_BATCH = 1000
+
+
+def _flat(metadata: Any) -> Metadata:
+    return {
+        k: v for k, v in dict(metadata or {}).items() if isinstance(v, str | int | float | bool)
+    }
 
 
 def _quiet_chroma() -> None:
@@ -98,19 +104,21 @@ class ChunkStore:
         with translate_errors(self.index_dir, "read"):
             result = self.collection.get(include=["metadatas"])
             metadatas = result["metadatas"] or []
-            return {i: dict(m or {}) for i, m in zip(result["ids"], metadatas, strict=True)}
+            return {i: _flat(m) for i, m in zip(result["ids"], metadatas, strict=True)}
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata, in a stable (id) order."""
         with translate_errors(self.index_dir, "read"):
             result = self.collection.get(include=["documents", "metadatas"])
             rows = sorted(
-                zip(result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True)
+                zip(
+                    result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
+                )
             )
             return (
                 [r[0] for r in rows],
                 [r[1] or "" for r in rows],
-                [dict(r[2] or {}) for r in rows],
+                [_flat(r[2]) for r in rows],
             )
 
     def add(
@@ -125,7 +133,7 @@ class ChunkStore:
                 end = start + self.max_batch
                 self.collection.upsert(
                     ids=list(ids[start:end]),
-                    embeddings=[list(e) for e in embeddings[start:end]],
+                    embeddings=cast(Any, [list(e) for e in embeddings[start:end]]),
                     documents=list(texts[start:end]),
                     metadatas=[dict(m) for m in metadatas[start:end]],
                 )
@@ -152,7 +160,7 @@ class ChunkStore:
             if count == 0:
                 return []
             result = self.collection.query(
-                query_embeddings=[list(embedding)],
+                query_embeddings=cast(Any, [list(embedding)]),
                 n_results=min(k, count),
                 where=where or None,
                 include=["distances"],

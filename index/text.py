@@ -69,10 +69,12 @@ def content_hash(text: str, length: int = 32) -> str:
 # --- sentences -----------------------------------------------------------------------
 
 _ABBREVIATIONS = frozenset(
-    """mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep rev hon pres
-    inc ltd co corp bros plc llc vs etc al fig no nos vol pp approx dept est jan feb mar
-    apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat sun
-    u.s u.k u.n e.g i.e a.m p.m ph.d u.s.a d.c""".split()
+    """
+    mr mrs ms dr prof sr jr st gen col lt sgt capt cmdr adm gov sen rep rev hon pres
+    inc ltd co corp bros plc llc vs etc al fig no nos vol pp approx dept est jan feb
+    mar apr jun jul aug sep sept oct nov dec mon tue tues wed thu thur thurs fri sat
+    sun u.s u.k u.n e.g i.e a.m p.m ph.d u.s.a d.c
+    """.split()
 )
 _BOUNDARY = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 
@@ -107,7 +109,7 @@ def _ends_with_abbreviation(head: str) -> bool:
         return True
     # Single initials ("J. Smith") and dotted acronyms ("U.S.") do not end sentences
     # unless followed by more text we cannot see; err on keeping the sentence whole.
-    return len(last) == 1 and last.isalpha() or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", last))
+    return (len(last) == 1 and last.isalpha()) or bool(re.fullmatch(r"(?:[a-z]\.)+[a-z]", last))
 
 
 # --- shingles ------------------------------------------------------------------------

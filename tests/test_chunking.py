@@ -12,7 +12,10 @@ COUNTER = TokenCounter(model_path(Settings()))
 
 def paragraphs(n: int) -> list[str]:
     return [
-        " ".join(f"Sentence {p}-{s} reports that the talks in Moscow went on for hours." for s in range(6))
+        " ".join(
+            f"Sentence {p}-{s} reports that the talks in Moscow went on for hours."
+            for s in range(6)
+        )
         for p in range(n)
     ]
 
@@ -35,7 +38,9 @@ def test_no_sentence_is_cut_and_every_sentence_is_kept_once_in_order() -> None:
 
 
 def test_paragraph_breaks_survive_inside_a_chunk() -> None:
-    chunks = chunk_paragraphs(["First paragraph here.", "Second one here."], header="H", budget=256, counter=COUNTER)
+    chunks = chunk_paragraphs(
+        ["First paragraph here.", "Second one here."], header="H", budget=256, counter=COUNTER
+    )
     assert chunks == ["First paragraph here.\n\nSecond one here."]
 
 

@@ -44,8 +44,14 @@ def test_seed_article_loses_its_page_furniture(path: Path) -> None:
 
 
 def test_headline_is_found_below_navigation_and_banners() -> None:
-    assert clean_seed("002_3410e6b926df700f.txt").title == "Russia Ready to Help Afghanistan in Peace, Security"
-    assert clean_seed("003_e038c91dee60b0cf.txt").title == "Kh Asif leaves for Moscow at Lavrov's invitation"
+    assert (
+        clean_seed("002_3410e6b926df700f.txt").title
+        == "Russia Ready to Help Afghanistan in Peace, Security"
+    )
+    assert (
+        clean_seed("003_e038c91dee60b0cf.txt").title
+        == "Kh Asif leaves for Moscow at Lavrov's invitation"
+    )
 
 
 def test_dateline_wins_over_crawl_date_banner() -> None:
@@ -56,7 +62,10 @@ def test_dateline_wins_over_crawl_date_banner() -> None:
 
 @pytest.mark.parametrize(
     ("name", "expected"),
-    [("001_67eba17717efeb3a.txt", date(2021, 3, 18)), ("004_bc584d9ab07f7a39.txt", date(2021, 4, 7))],
+    [
+        ("001_67eba17717efeb3a.txt", date(2021, 3, 18)),
+        ("004_bc584d9ab07f7a39.txt", date(2021, 4, 7)),
+    ],
 )
 def test_publication_date_is_read_from_the_text(name: str, expected: date) -> None:
     assert clean_seed(name).published == expected
@@ -118,12 +127,17 @@ def test_hard_wrapped_paragraphs_are_joined_and_line_lists_are_not() -> None:
         "A second paragraph follows here."
     )
     article = clean_text(wrapped)
-    assert article.paragraphs[0].startswith("The council voted") and article.paragraphs[0].endswith("districts.")
+    assert article.paragraphs[0].startswith("The council voted") and article.paragraphs[0].endswith(
+        "districts."
+    )
     assert len(article.paragraphs) == 2
 
 
 def test_metadata_title_from_the_record_is_used_and_removed_from_the_body() -> None:
-    article = clean_text("Big News Today\n\nSomething happened in the city today, people said.", title="Big News Today")
+    article = clean_text(
+        "Big News Today\n\nSomething happened in the city today, people said.",
+        title="Big News Today",
+    )
     assert article.title == "Big News Today"
     assert article.paragraphs == ("Something happened in the city today, people said.",)
 

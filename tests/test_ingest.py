@@ -10,15 +10,24 @@ from pathlib import Path
 
 import pytest
 
-from index import CorpusError, IngestReport, Settings, ingest, index_stats
+from index import CorpusError, IngestReport, Settings, index_stats, ingest
 from index.manifest import load_manifest, save_manifest
 from tests.conftest import MULTIHOP_CORPUS, ROOT, SEED_CORPUS
 from tests.helpers import most_similar_pair, settings_for, stored_chunks
 
 pytestmark = pytest.mark.slow
 
-FURNITURE = ["Skip to main content", "Share this post", "Read: 788", "Advertisement",
-             "Thumbnail", "More about", "Must read", "Latest news", "News Line"]
+FURNITURE = [
+    "Skip to main content",
+    "Share this post",
+    "Read: 788",
+    "Advertisement",
+    "Thumbnail",
+    "More about",
+    "Must read",
+    "Latest news",
+    "News Line",
+]
 
 
 @pytest.fixture(scope="module")
@@ -30,7 +39,7 @@ def seed_index(tmp_path_factory: pytest.TempPathFactory) -> tuple[Settings, Inge
 
 def test_seed_corpus_lands_in_a_cosine_collection_with_metadata_on_every_chunk(seed_index) -> None:  # type: ignore[no-untyped-def]
     settings, report = seed_index
-    ids, texts, metas = stored_chunks(settings)
+    ids, _texts, metas = stored_chunks(settings)
     assert report.files_read == 5 and report.documents == 5 and report.skipped == []
     assert len(ids) == report.chunks_total == report.chunks_added > 5
     assert all(m["title"] and m["source"] and m["file"] and m["doc_id"] for m in metas)
@@ -66,7 +75,11 @@ def test_no_two_stored_chunks_are_near_duplicates(seed_index) -> None:  # type: 
 def test_article_doubled_in_its_file_yields_no_duplicate_chunks(seed_index) -> None:  # type: ignore[no-untyped-def]
     settings, report = seed_index
     _, texts, metas = stored_chunks(settings)
-    doubled = [t for t, m in zip(texts, metas, strict=True) if m["file"].endswith("002_3410e6b926df700f.txt")]
+    doubled = [
+        t
+        for t, m in zip(texts, metas, strict=True)
+        if m["file"].endswith("002_3410e6b926df700f.txt")
+    ]
     assert sum(t.count("old-time and close partners") for t in doubled) == 1
     assert report.repeated_paragraphs >= 10
 
@@ -98,7 +111,9 @@ def test_stats_report_what_the_index_holds(seed_index) -> None:  # type: ignore[
     assert stats.complete and "documents   5" in stats.summary()
 
 
-def test_copied_file_adds_no_chunks_and_is_remembered_as_also_in(tmp_path: Path, seed_copy: Path) -> None:
+def test_copied_file_adds_no_chunks_and_is_remembered_as_also_in(
+    tmp_path: Path, seed_copy: Path
+) -> None:
     settings = settings_for(tmp_path)
     before = ingest(settings, [seed_copy])
     (seed_copy / "mirror").mkdir()
@@ -111,7 +126,9 @@ def test_copied_file_adds_no_chunks_and_is_remembered_as_also_in(tmp_path: Path,
     assert kept and all("same-story.txt" in m["also_in"] for m in kept)
 
 
-def test_lightly_edited_copy_of_an_article_is_caught_as_a_near_duplicate(tmp_path: Path, seed_copy: Path) -> None:
+def test_lightly_edited_copy_of_an_article_is_caught_as_a_near_duplicate(
+    tmp_path: Path, seed_copy: Path
+) -> None:
     settings = settings_for(tmp_path)
     before = ingest(settings, [seed_copy])
     original = (seed_copy / "001_67eba17717efeb3a.txt").read_text("utf-8")
@@ -128,9 +145,24 @@ def test_lightly_edited_copy_of_an_article_is_caught_as_a_near_duplicate(tmp_pat
 
 
 def _sentences(topic: str, n: int) -> list[str]:
-    places = ["Oslo", "Lima", "Accra", "Hanoi", "Quito", "Perth", "Turin", "Izmir", "Cebu", "Fez", "Graz", "Kobe"]
-    return [f"In {places[i % 12]} the {topic} report number {i} counted {i * 7 + 3} new cases on day {i + 2}."
-            for i in range(n)]
+    places = [
+        "Oslo",
+        "Lima",
+        "Accra",
+        "Hanoi",
+        "Quito",
+        "Perth",
+        "Turin",
+        "Izmir",
+        "Cebu",
+        "Fez",
+        "Graz",
+        "Kobe",
+    ]
+    return [
+        f"In {places[i % 12]} the {topic} report number {i} counted {i * 7 + 3} new cases on day {i + 2}."
+        for i in range(n)
+    ]
 
 
 def test_passage_shared_by_two_different_articles_is_stored_once(tmp_path: Path) -> None:
@@ -142,7 +174,9 @@ def test_passage_shared_by_two_different_articles_is_stored_once(tmp_path: Path)
     a = wire + _sentences("local health", 16)
     b = wire + _sentences("regional economy", 16)
     (folder / "a.txt").write_text("Health officials count new cases\n\n" + " ".join(a), "utf-8")
-    (folder / "b.txt").write_text("Economists look again at the regional case count figures\n\n" + " ".join(b), "utf-8")
+    (folder / "b.txt").write_text(
+        "Economists look again at the regional case count figures\n\n" + " ".join(b), "utf-8"
+    )
     settings = settings_for(tmp_path)
     report = ingest(settings, [folder])
     _, texts, _ = stored_chunks(settings)
@@ -170,7 +204,10 @@ def test_deleting_a_file_removes_its_chunks(tmp_path: Path, seed_copy: Path) -> 
     (seed_copy / "000_65eb2a346ce38655.txt").unlink()
     after = ingest(settings, [seed_copy])
     _, _, metas = stored_chunks(settings)
-    assert after.chunks_removed > 0 and after.chunks_total == before.chunks_total - after.chunks_removed
+    assert (
+        after.chunks_removed > 0
+        and after.chunks_total == before.chunks_total - after.chunks_removed
+    )
     assert not any(m["file"].endswith("000_65eb2a346ce38655.txt") for m in metas)
 
 
@@ -197,7 +234,9 @@ def test_interrupted_ingest_is_completed_by_the_next_run(tmp_path: Path, seed_co
     assert sorted(stored_chunks(settings)[1]) == sorted(stored_chunks(clean)[1])
 
 
-def test_bad_files_are_skipped_with_reasons_and_the_run_goes_on(tmp_path: Path, seed_copy: Path) -> None:
+def test_bad_files_are_skipped_with_reasons_and_the_run_goes_on(
+    tmp_path: Path, seed_copy: Path
+) -> None:
     (seed_copy / "empty.txt").write_bytes(b"")
     (seed_copy / "photo.txt").write_bytes(bytes(range(256)) * 40)
     (seed_copy / "legacy.txt").write_bytes("Новости дня: заявление министра.".encode("cp1251"))
@@ -213,7 +252,9 @@ def test_bad_files_are_skipped_with_reasons_and_the_run_goes_on(tmp_path: Path, 
     assert report.documents == 5
 
 
-def test_folders_ingested_before_are_remembered_until_replaced(tmp_path: Path, seed_copy: Path) -> None:
+def test_folders_ingested_before_are_remembered_until_replaced(
+    tmp_path: Path, seed_copy: Path
+) -> None:
     extra = tmp_path / "uploads"
     extra.mkdir()
     (extra / "note.md").write_text(
@@ -235,7 +276,7 @@ def test_multihop_rag_records_ingest_with_their_metadata(tmp_path: Path) -> None
     settings = settings_for(tmp_path)
     report = ingest(settings, [path])
     assert report.documents == 8 and report.skipped == []
-    _, texts, metas = stored_chunks(settings)
+    _, _texts, metas = stored_chunks(settings)
     from index.text import normalize_line
 
     by_title = {normalize_line(r["title"]): r for r in records}
@@ -264,11 +305,17 @@ def run_cli(*args: str, cwd: Path, env_index: Path) -> subprocess.CompletedProce
     env = {**os.environ, "NEWSDESK_INDEX_DIR": str(env_index)}
     return subprocess.run(
         [str(Path(sys.executable).parent / "newsdesk"), *args],
-        cwd=cwd, env=env, capture_output=True, text=True, timeout=600,
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
     )
 
 
-def test_cli_ingest_prints_a_summary_then_stats_and_is_quiet_on_rerun(tmp_path: Path, seed_copy: Path) -> None:
+def test_cli_ingest_prints_a_summary_then_stats_and_is_quiet_on_rerun(
+    tmp_path: Path, seed_copy: Path
+) -> None:
     (seed_copy / "legacy.txt").write_bytes("Новости дня.".encode("cp1251"))
     done = run_cli("ingest", str(seed_copy), cwd=tmp_path, env_index=tmp_path / "idx")
     assert done.returncode == 0, done.stderr

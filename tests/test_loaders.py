@@ -24,22 +24,41 @@ def skip_reason(path: Path, max_bytes: int = 10_000_000) -> str:
 
 def test_json_records_with_common_field_names(tmp_path: Path) -> None:
     records = [
-        {"headline": "A", "text": "Alpha body text.", "outlet": "Wire", "date": "2023-10-02", "link": "http://a"},
-        {"title": "B", "body": "Beta body text.", "source": "Daily", "published_at": "2023-11-05T10:00:00+00:00",
-         "authors": ["Ann", "Bob"]},
+        {
+            "headline": "A",
+            "text": "Alpha body text.",
+            "outlet": "Wire",
+            "date": "2023-10-02",
+            "link": "http://a",
+        },
+        {
+            "title": "B",
+            "body": "Beta body text.",
+            "source": "Daily",
+            "published_at": "2023-11-05T10:00:00+00:00",
+            "authors": ["Ann", "Bob"],
+        },
     ]
     path = tmp_path / "articles.json"
     path.write_text(json.dumps({"articles": records}), "utf-8")
     first, second = load(path)
     assert (first.title, first.text, first.outlet, first.published, first.url) == (
-        "A", "Alpha body text.", "Wire", "2023-10-02", "http://a")
+        "A",
+        "Alpha body text.",
+        "Wire",
+        "2023-10-02",
+        "http://a",
+    )
     assert (second.title, second.outlet, second.author) == ("B", "Daily", "Ann, Bob")
     assert second.source_file == "articles.json#1"
 
 
 def test_jsonl_skips_broken_lines_and_keeps_the_rest(tmp_path: Path) -> None:
     path = tmp_path / "feed.jsonl"
-    path.write_text('{"title": "One", "body": "First."}\n{broken\n{"title": "Two", "body": "Second."}\n', "utf-8")
+    path.write_text(
+        '{"title": "One", "body": "First."}\n{broken\n{"title": "Two", "body": "Second."}\n',
+        "utf-8",
+    )
     articles = load(path)
     assert [a.title for a in articles] == ["One", "Two"]
     assert "line 2" in articles[0].warnings[0]
@@ -48,7 +67,8 @@ def test_jsonl_skips_broken_lines_and_keeps_the_rest(tmp_path: Path) -> None:
 def test_html_main_text_is_extracted_without_navigation(tmp_path: Path) -> None:
     paragraphs = "".join(
         f"<p>Paragraph {i} of the report explains how the city council approved the new budget "
-        f"for parks, libraries and roads after a long debate on Monday.</p>" for i in range(6)
+        f"for parks, libraries and roads after a long debate on Monday.</p>"
+        for i in range(6)
     )
     html = (
         "<html><head><title>Council approves budget</title></head><body>"
@@ -68,7 +88,12 @@ def test_multihop_corpus_records_load_with_their_metadata() -> None:
     articles = load(MULTIHOP_CORPUS)
     assert len(articles) == 609
     first = articles[0]
-    assert first.title and first.outlet and first.url.startswith("http") and first.published.startswith("2023")
+    assert (
+        first.title
+        and first.outlet
+        and first.url.startswith("http")
+        and first.published.startswith("2023")
+    )
 
 
 @pytest.mark.parametrize(
@@ -84,7 +109,9 @@ def test_multihop_corpus_records_load_with_their_metadata() -> None:
         ("scalar.json", b"42", "holds neither an article record"),
     ],
 )
-def test_bad_files_are_refused_with_a_reason(tmp_path: Path, name: str, content: bytes, reason: str) -> None:
+def test_bad_files_are_refused_with_a_reason(
+    tmp_path: Path, name: str, content: bytes, reason: str
+) -> None:
     path = tmp_path / name
     path.write_bytes(content)
     assert reason in skip_reason(path)

@@ -11,7 +11,7 @@ from index.text import find_date, fold, normalize_line, parse_date, split_senten
 
 def test_sentences_split_at_full_stops_but_not_at_abbreviations_or_initials() -> None:
     text = (
-        'Mr. Smith met Gen. J. R. Allen in the U.S. capital on Jan. 5. They talked. '
+        "Mr. Smith met Gen. J. R. Allen in the U.S. capital on Jan. 5. They talked. "
         '"It went well," he said. Was it? Yes! Prices rose 2.5 percent.'
     )
     assert split_sentences(text) == [
@@ -47,9 +47,13 @@ def test_dates_in_the_formats_news_pages_use(text: str, expected: date | None) -
 
 def test_find_date_reports_where_the_date_is() -> None:
     found = find_date("Moscow, 07 April 2021 Read: 788")
-    assert found is not None and found[0] == date(2021, 4, 7) and found[1].group(0) == "07 April 2021"
+    assert (
+        found is not None and found[0] == date(2021, 4, 7) and found[1].group(0) == "07 April 2021"
+    )
 
 
 def test_normalisation_straightens_quotes_and_folds_space() -> None:
-    assert normalize_line("\u201cHi\u201d\u00a0 there\u2019s \u2014 ok\u200b ") == "\"Hi\" there's - ok"
+    assert (
+        normalize_line("\u201cHi\u201d\u00a0 there\u2019s \u2014 ok\u200b ") == '"Hi" there\'s - ok'
+    )
     assert fold("U.S.-backed  Forces!") == "u s backed forces"

@@ -31,7 +31,9 @@ def build_parser() -> argparse.ArgumentParser:
         prog="newsdesk", description="Cited answers from a folder of news articles."
     )
     parser.add_argument(
-        "--index-dir", type=Path, help="index folder (default .newsdesk/index, or NEWSDESK_INDEX_DIR)"
+        "--index-dir",
+        type=Path,
+        help="index folder (default .newsdesk/index, or NEWSDESK_INDEX_DIR)",
     )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
@@ -42,9 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
     p_ingest.add_argument(
         "--replace", action="store_true", help="forget folders ingested before; index only these"
     )
-    p_ingest.add_argument(
-        "--rebuild", action="store_true", help="re-embed everything from scratch"
-    )
+    p_ingest.add_argument("--rebuild", action="store_true", help="re-embed everything from scratch")
     p_ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("stats", help="show what the index holds")
@@ -89,7 +89,11 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
     try:
         report = ingest(
-            settings, args.paths or None, replace=args.replace, rebuild=args.rebuild, progress=progress
+            settings,
+            args.paths or None,
+            replace=args.replace,
+            rebuild=args.rebuild,
+            progress=progress,
         )
     finally:
         if bar is not None:
