@@ -7,7 +7,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 # A CPU build of torch lies here on our machines; pip finds it by version.
 WHEELS := $(wildcard /opt/wheels)
-PIP    := $(BIN)/python -m pip --disable-pip-version-check $(if $(WHEELS),--find-links $(WHEELS))
+INSTALL := $(BIN)/python -m pip --disable-pip-version-check install --quiet $(if $(WHEELS),--find-links $(WHEELS))
 
 export HF_HUB_OFFLINE := 1
 export TRANSFORMERS_OFFLINE := 1
@@ -24,9 +24,9 @@ $(BIN)/python:
 
 # torch first and pinned: anything else would pull the CUDA build (several GB).
 $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
-	$(PIP) install --quiet --upgrade "pip>=24"
-	$(PIP) install --quiet torch==2.13.0
-	$(PIP) install --quiet -c constraints.txt -e ".[dev]"
+	$(INSTALL) --upgrade "pip>=24"
+	$(INSTALL) torch==2.13.0
+	$(INSTALL) -c constraints.txt -e ".[dev]"
 	touch $(STAMP)
 
 ingest: $(STAMP)
