@@ -1,0 +1,69 @@
+"""Follow-up questions: carry the conversation's subjects into the retrieval query.
+
+"What did he warn could happen?" after "What did Zamir Kabulov say about Pakistan?"
+retrieves nothing useful alone. Without an LLM, we add the names and key phrases of the
+previous user turns to the query when the new question leans on them: it uses a
+pronoun or a definite reference, or is too short to stand alone.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+_PRONOUNS = re.compile(
+    r"\b(?:he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that|these|those|"
+    r"there|the (?:minister|president|country|company|official|group|deal|agreement|meeting|visit))\b",
+    re.I,
+)
+_NAME = re.compile(
+    r"\b(?:[A-Z][\w'-]+|[A-Z]{2,})(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w'-]+|[A-Z]{2,}))*"
+)
+_LEADING = frozenset(
+    "What Which Who Whom Whose When Where Why How Did Does Do Is Are Was Were Can Could Would Should Tell Give List The A An And But In On At".split()
+)
+
+
+def message_text(content: Any) -> str:
+    """Flatten a chat message's content (a string, or Gradio's list of parts) to text."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        return " ".join(message_text(part) for part in content)
+    if isinstance(content, dict):
+        return str(content.get("text") or content.get("content") or "")
+    return ""
+
+
+def earlier_user_turns(history: Sequence[dict[str, Any]] | None) -> list[str]:
+    return [message_text(m.get("content")) for m in history or [] if m.get("role") == "user"]
+
+
+def standalone_query(question: str, history: Sequence[dict[str, Any]] | None) -> str:
+    """The retrieval query for ``question`` in the light of the conversation so far."""
+    turns = [t for t in earlier_user_turns(history) if t.strip()]
+    if not turns:
+        return question
+    leans = bool(_PRONOUNS.search(question)) or len(re.findall(r"\w+", question)) <= 5
+    if not leans:
+        return question
+    carried: list[str] = []
+    for turn in reversed(turns[-3:]):
+        for name in _names(turn):
+            if name.lower() not in question.lower() and name not in carried:
+                carried.append(name)
+        if carried:
+            break
+    return f"{question} {' '.join(carried)}".strip() if carried else question
+
+
+def _names(text: str) -> list[str]:
+    names = []
+    for match in _NAME.finditer(text):
+        words = match.group(0).split()
+        while words and words[0] in _LEADING:
+            words = words[1:]
+        if words:
+            names.append(" ".join(words))
+    return names
