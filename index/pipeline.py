@@ -25,7 +25,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index import corpus, embedding
+from index import corpus, embedding, lexical
 from index.errors import CorpusError, IndexUnusableError
 from index.manifest import Manifest, load_manifest, save_manifest
 from index.settings import Settings
@@ -156,6 +156,9 @@ def _ingest_locked(
     )
     _sync(store, built, report, settings, progress)
     report.chunks_total = store.count()
+    lexical.load_or_build(
+        store, settings.index_dir
+    )  # BM25 follows the store, built now not at the first question
     manifest = Manifest(
         state="clean",
         roots=roots,

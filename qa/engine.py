@@ -13,12 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
-from index import embedding
+from index import embedding, lexical
 from index.errors import IndexNotBuiltError, QuestionError
 from index.manifest import MANIFEST_FILE
 from index.settings import Settings
 from index.store import ChunkStore, index_exists
-from qa import lexical
 from qa.extractive import ExtractiveGenerator
 from qa.followup import standalone_query
 from qa.retrieval import Filters, hybrid_search, question_cues

@@ -17,9 +17,9 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from index.lexical import LexicalIndex
 from index.store import ChunkStore, Metadata
 from index.text import fold, jaccard, word_shingles
-from qa.lexical import LexicalIndex
 from qa.types import Passage
 
 RRF_K = 60

@@ -1,4 +1,4 @@
-"""The ``newsdesk`` command: ``ingest`` and ``stats`` (``ask``, ``chat``, ``serve``, ``eval`` follow).
+"""The ``newsdesk`` command: ``ingest``, ``stats``, ``ask``, ``chat`` and ``eval``.
 
 Errors from our exception tree are printed as one line with what to do, and the exit
 code is 1 (2 for bad usage); a traceback means a bug.
@@ -7,10 +7,14 @@ code is 1 (2 for bad usage); a traceback means a bug.
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 from collections.abc import Sequence
+from dataclasses import asdict
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from index import NewsdeskError, Settings, index_stats, ingest
 
@@ -48,7 +52,34 @@ def build_parser() -> argparse.ArgumentParser:
     p_ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("stats", help="show what the index holds")
+
+    p_ask = commands.add_parser("ask", help="answer one question with citations")
+    p_ask.add_argument("question")
+    p_ask.add_argument("-k", type=int, default=10, help="passages to retrieve (default 10)")
+    p_ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    p_ask.add_argument(
+        "--source", action="append", dest="sources", help="only this outlet/file (repeatable)"
+    )
+    p_ask.add_argument(
+        "--from", dest="date_from", type=_date, help="only articles from this date (YYYY-MM-DD)"
+    )
+    p_ask.add_argument(
+        "--to", dest="date_to", type=_date, help="only articles up to this date (YYYY-MM-DD)"
+    )
+
+    p_chat = commands.add_parser("chat", help="a conversation in the terminal")
+    p_chat.add_argument("-k", type=int, default=10)
+
+    p_eval = commands.add_parser("eval", help="score a QA file (see shared/eval/README.md)")
+    p_eval.add_argument("file", type=Path)
     return parser
+
+
+def _date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date like 2023-10-31") from exc
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -65,6 +96,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stats":
             print(index_stats(settings).summary())
             return 0
+        if args.command == "ask":
+            return _ask(settings, args)
+        if args.command == "chat":
+            return _chat(settings, args)
+        if args.command == "eval":
+            return _eval(settings, args)
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return 1
@@ -101,6 +138,80 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
     for path, reason in report.skipped:
         print(f"newsdesk: warning: skipped {path}: {reason}", file=sys.stderr)
     print(report.summary(with_skipped=False))
+    return 0
+
+
+def _ask(settings: Settings, args: argparse.Namespace) -> int:
+    from qa import ask
+
+    answer = ask(
+        args.question,
+        k=args.k,
+        sources=args.sources,
+        date_from=args.date_from,
+        date_to=args.date_to,
+        settings=settings,
+    )
+    if args.json:
+        print(json.dumps(answer_to_dict(answer), indent=2, ensure_ascii=False))
+    else:
+        print(render_answer(answer))
+    return 0
+
+
+def answer_to_dict(answer: Any) -> dict[str, Any]:
+    return {
+        "text": answer.text,
+        "refused": answer.refused,
+        "citations": [asdict(c) for c in answer.citations],
+        "meta": answer.meta,
+    }
+
+
+def render_answer(answer: Any) -> str:
+    lines = [answer.text]
+    for c in answer.citations:
+        when = f", {c.date}" if c.date else ""
+        lines.append(f"  [{c.number}] {c.title} ({c.source}{when})")
+    return "\n".join(lines)
+
+
+def _chat(settings: Settings, args: argparse.Namespace) -> int:
+    from qa import QuestionError, ask
+
+    history: list[dict[str, str]] = []
+    print("Ask about the articles. An empty line or Ctrl-D ends the chat; /new starts over.")
+    while True:
+        try:
+            question = input("you> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not question:
+            return 0
+        if question == "/new":
+            history = []
+            continue
+        try:
+            answer = ask(question, history, k=args.k, settings=settings)
+        except QuestionError as exc:
+            print(f"newsdesk: {exc}")
+            continue
+        print(render_answer(answer))
+        history += [
+            {"role": "user", "content": question},
+            {"role": "assistant", "content": answer.text},
+        ]
+
+
+def _eval(settings: Settings, args: argparse.Namespace) -> int:
+    from qa import ask
+    from qa.evaluation import evaluate, load_questions
+
+    questions = load_questions(args.file)
+    report = evaluate(questions, lambda q, h: ask(q, h, settings=settings))
+    print(report.table())
+    print(report.summary())
     return 0
 
 

@@ -17,9 +17,11 @@ from typing import Any
 
 import numpy as np
 
+from index.morphology import base_forms
 from index.store import ChunkStore, Metadata
 
 LEXICAL_DIR = "bm25"
+ANALYZER_VERSION = 2  # bump when tokenisation changes: the saved BM25 index is rebuilt
 
 
 @dataclass
@@ -35,7 +37,9 @@ class LexicalIndex:
         """(row, score) of the best ``k`` chunks for ``query``; rows index ``ids``."""
         import bm25s
 
-        tokens = bm25s.tokenize([query], stopwords="en", stemmer=self._stemmer, show_progress=False)
+        tokens = bm25s.tokenize(
+            [base_forms(query)], stopwords="en", stemmer=self._stemmer, show_progress=False
+        )
         if not tokens.vocab:
             return []
         k = min(k, len(self.ids))
@@ -56,7 +60,11 @@ class LexicalIndex:
         import bm25s
 
         tokens = bm25s.tokenize(
-            [text], stopwords="en", stemmer=self._stemmer, return_ids=False, show_progress=False
+            [base_forms(text)],
+            stopwords="en",
+            stemmer=self._stemmer,
+            return_ids=False,
+            show_progress=False,
         )
         return list(tokens[0]) if tokens else []
 
@@ -72,7 +80,7 @@ class LexicalIndex:
 
 
 def lexical_text(text: str, metadata: Metadata) -> str:
-    return f"{metadata.get('header', '')}\n\n{text}"
+    return base_forms(f"{metadata.get('header', '')}\n\n{text}")
 
 
 def ids_fingerprint(ids: list[str]) -> str:
@@ -109,7 +117,7 @@ def _load(
 
     try:
         info = json.loads((folder / "newsdesk.json").read_text("utf-8"))
-        if info.get("fingerprint") != fingerprint:
+        if info.get("fingerprint") != fingerprint or info.get("analyzer") != ANALYZER_VERSION:
             return None
         bm25 = bm25s.BM25.load(str(folder))
     except (OSError, ValueError, KeyError):
@@ -138,7 +146,9 @@ def _build(
         try:
             shutil.rmtree(tmp, ignore_errors=True)
             bm25.save(str(tmp))
-            (tmp / "newsdesk.json").write_text(json.dumps({"fingerprint": fingerprint}), "utf-8")
+            (tmp / "newsdesk.json").write_text(
+                json.dumps({"fingerprint": fingerprint, "analyzer": ANALYZER_VERSION}), "utf-8"
+            )
             shutil.rmtree(folder, ignore_errors=True)
             tmp.rename(folder)
         except OSError:

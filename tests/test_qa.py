@@ -1,0 +1,215 @@
+"""ask() and retrieve(): cited answers from a real index of the bundled corpus."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from concurrent.futures import ThreadPoolExecutor
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+import qa
+from index import Settings, ingest
+from qa import Answer, IndexNotBuiltError, QuestionError, ask, retrieve
+from tests.conftest import SEED_CORPUS, SHARED
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    built = Settings(index_dir=tmp_path_factory.mktemp("qa") / "index")
+    ingest(built, [SEED_CORPUS])
+    return built
+
+
+def markers(answer: Answer) -> list[int]:
+    return [int(n) for n in re.findall(r"\[(\d+)\]", answer.text)]
+
+
+def test_public_api_is_exactly_what_qa_exports() -> None:
+    assert set(qa.__all__) == {
+        "ask",
+        "retrieve",
+        "Answer",
+        "Citation",
+        "Passage",
+        "Settings",
+        "MAX_QUESTION_CHARS",
+        "NewsdeskError",
+        "ConfigError",
+        "CorpusError",
+        "GenerationError",
+        "IndexNotBuiltError",
+        "IndexUnusableError",
+        "QuestionError",
+    }
+    assert len(qa.__all__) == len(set(qa.__all__))
+    assert all(hasattr(qa, name) for name in qa.__all__)
+
+
+@pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        ("How many helicopters did Russia give Pakistan?", "four"),
+        ("Which two cities will the North-South gas pipeline connect?", "karachi"),
+        ("Who did Lavrov meet at army headquarters in Rawalpindi?", "bajwa"),
+        ("When did Khawaja Asif leave for Moscow?", "monday"),
+    ],
+)
+def test_answers_cite_passages_that_contain_them(
+    settings: Settings, question: str, expected: str
+) -> None:
+    answer = ask(question, settings=settings)
+    assert not answer.refused and answer.citations
+    assert expected in answer.text.lower()
+    for citation in answer.citations:
+        assert citation.quote and citation.quote in citation.text
+        assert citation.title and citation.source
+    spoken = re.sub(r" \[\d+\]", "", answer.text)
+    for citation in answer.citations:
+        for sentence in re.split(r"(?<=[.!?])\s+", citation.quote):
+            assert sentence.rstrip(".") in spoken
+
+
+def test_every_sentence_carries_a_citation_and_numbers_follow_first_use(settings: Settings) -> None:
+    answer = ask(
+        "What have Russian officials said about the drug threat coming from Afghanistan?",
+        settings=settings,
+    )
+    numbers = markers(answer)
+    first_use = list(dict.fromkeys(numbers))
+    assert first_use == list(range(1, len(answer.citations) + 1))
+    assert [c.number for c in answer.citations] == first_use
+    assert answer.text.rstrip().endswith(("].", "]", ']."', "]?", "]!"))
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "How old is Sergey Lavrov?",
+        "What is the population of Karachi?",
+        "Who won the football World Cup in 2018?",
+        "What did the articles say about Bitcoin prices?",
+    ],
+)
+def test_questions_the_articles_do_not_answer_are_refused_plainly(
+    settings: Settings, question: str
+) -> None:
+    answer = ask(question, settings=settings)
+    assert answer.refused and answer.citations == []
+    assert answer.text.startswith("The articles don't say")
+
+
+def test_follow_up_questions_use_the_conversation(settings: Settings) -> None:
+    first = ask("What did Zamir Kabulov say about Pakistan?", settings=settings)
+    history = [
+        {"role": "user", "content": "What did Zamir Kabulov say about Pakistan?"},
+        {"role": "assistant", "content": first.text},
+    ]
+    follow = ask(
+        "What did he warn could happen if too much pressure was put on it?",
+        history,
+        settings=settings,
+    )
+    assert "Kabulov" in follow.query
+    assert "destabilise" in follow.text and follow.citations
+
+
+def test_gradio_style_history_with_content_parts_is_accepted(settings: Settings) -> None:
+    history = [
+        {
+            "role": "user",
+            "content": [{"type": "text", "text": "What did Zamir Kabulov say about Pakistan?"}],
+        }
+    ]
+    follow = ask("What did he warn about?", history, settings=settings)
+    assert "Kabulov" in follow.query
+
+
+def test_retrieve_returns_k_diverse_passages_with_metadata(settings: Settings) -> None:
+    passages = retrieve("Lavrov visit to Pakistan", k=5, settings=settings)
+    assert len(passages) == 5
+    assert len({p.doc_id for p in passages}) == 5
+    assert all(p.title and p.source and p.text and 0 < p.score <= 1 for p in passages)
+    assert passages[0].score == 1.0
+
+
+def test_explicit_filters_limit_sources_and_dates(settings: Settings) -> None:
+    recent = retrieve("Lavrov Afghanistan", k=10, date_from=date(2021, 1, 1), settings=settings)
+    assert recent and all(p.date >= "2021-01-01" for p in recent)
+    only = retrieve(
+        "Lavrov Afghanistan", k=10, sources=["004_bc584d9ab07f7a39.txt"], settings=settings
+    )
+    assert only and {p.source for p in only} == {"004_bc584d9ab07f7a39.txt"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "\x00\x01", "x" * 2001])
+def test_empty_or_overlong_questions_raise_a_clear_error(settings: Settings, question: str) -> None:
+    with pytest.raises(QuestionError) as caught:
+        ask(question, settings=settings)
+    assert isinstance(caught.value, ValueError)
+    assert "empty" in str(caught.value) or "limit is 2,000" in str(caught.value)
+
+
+def test_missing_index_tells_the_user_to_ingest(tmp_path: Path) -> None:
+    with pytest.raises(IndexNotBuiltError, match="newsdesk ingest"):
+        ask("Anything?", settings=Settings(index_dir=tmp_path / "nothing"))
+
+
+def test_ask_is_safe_from_several_threads(settings: Settings) -> None:
+    questions = [
+        "How many helicopters did Russia give Pakistan?",
+        "Who did Lavrov meet in Rawalpindi?",
+    ] * 3
+    alone = [ask(q, settings=settings).text for q in questions]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        together = list(pool.map(lambda q: ask(q, settings=settings).text, questions))
+    assert together == alone
+
+
+def cli(*args: str, index_dir: Path) -> subprocess.CompletedProcess[str]:
+    import os
+
+    return subprocess.run(
+        [str(Path(sys.executable).parent / "newsdesk"), "--index-dir", str(index_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        env={**os.environ},
+    )
+
+
+def test_cli_ask_prints_json_with_text_and_citations(settings: Settings) -> None:
+    done = cli(
+        "ask",
+        "How many helicopters did Russia give Pakistan?",
+        "--json",
+        index_dir=settings.index_dir,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(done.stdout)
+    assert (
+        "four" in data["text"]
+        and data["citations"][0]["number"] == 1
+        and data["citations"][0]["text"]
+    )
+
+
+def test_cli_eval_scores_the_public_smoke_set(settings: Settings) -> None:
+    done = cli("eval", str(SHARED / "eval" / "dev_qa.jsonl"), index_dir=settings.index_dir)
+    assert done.returncode == 0, done.stderr
+    summary = done.stdout.strip().splitlines()[-1]
+    values = dict(re.findall(r"([a-z ]+?) (\d\.\d\d)", summary))
+    assert float(values["accuracy"]) >= 0.9
+    assert float(values[" refusals"] if " refusals" in values else values["refusals"]) == 1.0
+    assert (
+        float(
+            values[" false refusals"] if " false refusals" in values else values["false refusals"]
+        )
+        == 0.0
+    )
