@@ -92,11 +92,12 @@ def load_or_build(store: ChunkStore, index_dir: Path) -> LexicalIndex:
     ids, texts, metadatas = store.all_chunks()
     fingerprint = ids_fingerprint(ids)
     folder = index_dir / LEXICAL_DIR
-    stemmer = _stemmer()
-    loaded = _load(folder, fingerprint, stemmer, ids, texts, metadatas)
-    if loaded is not None:
-        return loaded
-    return _build(folder, fingerprint, stemmer, ids, texts, metadatas)
+    bm25 = _load(folder, fingerprint)
+    if bm25 is None:
+        bm25 = _build(
+            folder, fingerprint, [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
+        )
+    return LexicalIndex(ids, texts, metadatas, fingerprint, bm25, _stemmer())
 
 
 def _stemmer() -> Any:
@@ -105,52 +106,37 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def _load(
-    folder: Path,
-    fingerprint: str,
-    stemmer: Any,
-    ids: list[str],
-    texts: list[str],
-    metadatas: list[Metadata],
-) -> LexicalIndex | None:
+def _load(folder: Path, fingerprint: str) -> Any:
+    """The saved BM25 model when it was built from exactly these chunks, else None."""
     import bm25s
 
     try:
         info = json.loads((folder / "newsdesk.json").read_text("utf-8"))
         if info.get("fingerprint") != fingerprint or info.get("analyzer") != ANALYZER_VERSION:
             return None
-        bm25 = bm25s.BM25.load(str(folder))
+        return bm25s.BM25.load(str(folder))
     except (OSError, ValueError, KeyError):
         return None
-    return LexicalIndex(ids, texts, metadatas, fingerprint, bm25, stemmer)
 
 
-def _build(
-    folder: Path,
-    fingerprint: str,
-    stemmer: Any,
-    ids: list[str],
-    texts: list[str],
-    metadatas: list[Metadata],
-) -> LexicalIndex:
+def _build(folder: Path, fingerprint: str, corpus: list[str]) -> Any:
+    """Index ``corpus`` and save it atomically beside Chroma (best effort when read-only)."""
     import bm25s
 
     bm25 = bm25s.BM25()
-    if ids:
-        corpus = [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
-        bm25.index(
-            bm25s.tokenize(corpus, stopwords="en", stemmer=stemmer, show_progress=False),
-            show_progress=False,
+    if not corpus:
+        return bm25
+    tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_stemmer(), show_progress=False)
+    bm25.index(tokens, show_progress=False)
+    tmp = folder.with_name(folder.name + ".tmp")
+    try:
+        shutil.rmtree(tmp, ignore_errors=True)
+        bm25.save(str(tmp))
+        (tmp / "newsdesk.json").write_text(
+            json.dumps({"fingerprint": fingerprint, "analyzer": ANALYZER_VERSION}), "utf-8"
         )
-        tmp = folder.with_name(folder.name + ".tmp")
-        try:
-            shutil.rmtree(tmp, ignore_errors=True)
-            bm25.save(str(tmp))
-            (tmp / "newsdesk.json").write_text(
-                json.dumps({"fingerprint": fingerprint, "analyzer": ANALYZER_VERSION}), "utf-8"
-            )
-            shutil.rmtree(folder, ignore_errors=True)
-            tmp.rename(folder)
-        except OSError:
-            pass  # a read-only index still answers; BM25 is rebuilt in memory next time
-    return LexicalIndex(ids, texts, metadatas, fingerprint, bm25, stemmer)
+        shutil.rmtree(folder, ignore_errors=True)
+        tmp.rename(folder)
+    except OSError:
+        pass  # a read-only index still answers; BM25 is rebuilt in memory next time
+    return bm25

@@ -10,6 +10,20 @@ import chromadb
 from index import Settings
 from index.text import jaccard, word_shingles
 
+# Page furniture seen in the seed corpus: none of it may survive cleaning.
+SEED_FURNITURE = [
+    "Skip to main content",
+    "Share this post",
+    "Read: 788",
+    "Advertisement",
+    "Thumbnail",
+    "More about",
+    "Must read",
+    "Latest news",
+    "News Line",
+    "Thursday April 25, 2024",
+]
+
 
 def settings_for(tmp_path: Path, **overrides: object) -> Settings:
     return Settings.from_env(index_dir=tmp_path / "index", **overrides)

@@ -10,18 +10,7 @@ import pytest
 from index.cleaning import clean_article
 from index.loaders import RawArticle, load_file
 from tests.conftest import SEED_CORPUS
-
-FURNITURE = [
-    "Skip to main content",
-    "Share this post",
-    "Read: 788",
-    "Advertisement",
-    "Thumbnail",
-    "More about:",
-    "Must read",
-    "Latest news",
-    "Thursday April 25, 2024",
-]
+from tests.helpers import SEED_FURNITURE
 
 
 def clean_seed(name: str):  # type: ignore[no-untyped-def]
@@ -37,7 +26,7 @@ def clean_text(text: str, **meta: str):  # type: ignore[no-untyped-def]
 def test_seed_article_loses_its_page_furniture(path: Path) -> None:
     article = clean_seed(path.name)
     body = article.body
-    for line in FURNITURE:
+    for line in SEED_FURNITURE:
         assert line not in body
     assert "\u00a0" not in body and "\u201c" not in body and "\u2019" not in body
     assert len(article.paragraphs) >= 5

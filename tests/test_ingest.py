@@ -13,21 +13,9 @@ import pytest
 from index import CorpusError, IngestReport, Settings, index_stats, ingest
 from index.manifest import load_manifest, save_manifest
 from tests.conftest import MULTIHOP_CORPUS, ROOT, SEED_CORPUS
-from tests.helpers import most_similar_pair, settings_for, stored_chunks
+from tests.helpers import SEED_FURNITURE, most_similar_pair, settings_for, stored_chunks
 
 pytestmark = pytest.mark.slow
-
-FURNITURE = [
-    "Skip to main content",
-    "Share this post",
-    "Read: 788",
-    "Advertisement",
-    "Thumbnail",
-    "More about",
-    "Must read",
-    "Latest news",
-    "News Line",
-]
 
 
 @pytest.fixture(scope="module")
@@ -63,7 +51,7 @@ def test_chunk_ids_are_content_hashes(seed_index) -> None:  # type: ignore[no-un
 def test_no_stored_chunk_contains_page_furniture(seed_index) -> None:  # type: ignore[no-untyped-def]
     _, texts, _ = stored_chunks(seed_index[0])
     for text in texts:
-        for line in FURNITURE:
+        for line in SEED_FURNITURE:
             assert line not in text
 
 

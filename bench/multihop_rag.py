@@ -1,0 +1,187 @@
+"""MultiHop-RAG retrieval benchmark: Newsdesk's hybrid retrieve() against a plain
+LlamaIndex VectorStoreIndex over the same chunks and the same MiniLM model.
+
+    .venv/bin/python bench/multihop_rag.py [--limit N] [--index-dir DIR]
+
+Scoring follows the protocol in ../shared/bench/multihop-rag/README.md: a retrieved chunk
+(its text with the metadata header) is a hit when a gold fact is a substring of it once
+all white space is removed. One adaptation: Newsdesk normalises quotes and dashes
+while cleaning, so facts get the same character normalisation before matching.
+Also reported: evidence recall@10 (share of gold facts in the top 10), all-evidence@10
+(share of queries with every fact in the top 10), and how many of the null queries
+ask() refuses. Queries with index % 3 == 0 are the tuning third; the other two thirds
+are reported apart.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from collections import defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DATA = ROOT.parent / "shared" / "bench" / "multihop-rag"
+PAPER_BEST = {"Hits@10": 0.7467, "Hits@4": 0.6625, "MRR@10": 0.586, "MAP@10": 0.4795}
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+from index import Settings, ingest  # noqa: E402
+from index.text import normalize_line  # noqa: E402
+
+
+def squash(text: str) -> str:
+    return "".join(normalize_line(text).split())
+
+
+def score(ranked_texts: list[list[str]], queries: list[dict]) -> dict[str, float]:
+    hits4 = hits10 = mrr = map10 = recall = all_ev = 0.0
+    for texts, q in zip(ranked_texts, queries, strict=True):
+        facts = [squash(e["fact"]) for e in q["evidence_list"]]
+        chunks = [squash(t) for t in texts[:10]]
+        first_rank = None
+        found: set[int] = set()
+        ap = 0.0
+        for rank, chunk in enumerate(chunks, start=1):
+            new = {i for i, f in enumerate(facts) if i not in found and f in chunk}
+            if new and first_rank is None:
+                first_rank = rank
+            if new:
+                ap += len(new) / rank
+                found |= new
+        hits4 += bool(first_rank and first_rank <= 4)
+        hits10 += bool(first_rank)
+        mrr += 1 / first_rank if first_rank else 0.0
+        map10 += ap / min(len(facts), 10)
+        recall += len(found) / len(facts)
+        all_ev += len(found) == len(facts)
+    n = len(queries) or 1
+    return {
+        "Hits@4": hits4 / n,
+        "Hits@10": hits10 / n,
+        "MRR@10": mrr / n,
+        "MAP@10": map10 / n,
+        "evidence recall@10": recall / n,
+        "all-evidence@10": all_ev / n,
+    }
+
+
+def newsdesk_texts(settings: Settings, queries: list[dict]) -> tuple[list[list[str]], list[float]]:
+    from qa import retrieve
+
+    out, times = [], []
+    for q in queries:
+        started = time.perf_counter()
+        passages = retrieve(q["query"], k=10, settings=settings)
+        times.append(time.perf_counter() - started)
+        out.append([_with_header(p.title, p.source, p.date, p.text) for p in passages])
+    return out, times
+
+
+def _with_header(title: str, source: str, day: str, text: str) -> str:
+    return f"{title}\n{source} · {day}\n\n{text}"
+
+
+def baseline_texts(settings: Settings, queries: list[dict]) -> list[list[str]]:
+    """A plain LlamaIndex VectorStoreIndex over the same Chroma collection and model."""
+    import chromadb
+    from llama_index.core import VectorStoreIndex
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from index.embedding import get_embedder
+
+    collection = chromadb.PersistentClient(str(settings.index_dir)).get_collection(
+        settings.collection
+    )
+    store = ChromaVectorStore(chroma_collection=collection)
+    index = VectorStoreIndex.from_vector_store(store, embed_model=get_embedder(settings))
+    retriever = index.as_retriever(similarity_top_k=10)
+    out = []
+    for q in queries:
+        nodes = retriever.retrieve(q["query"])
+        out.append(
+            [
+                _with_header(
+                    str(n.metadata.get("title", "")),
+                    str(n.metadata.get("source", "")),
+                    str(n.metadata.get("date", "")),
+                    n.get_content(),
+                )
+                for n in nodes
+            ]
+        )
+    return out
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--index-dir", type=Path, default=ROOT / ".newsdesk" / "bench-multihop")
+    parser.add_argument(
+        "--limit", type=int, default=0, help="score only the first N non-null queries"
+    )
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "bench" / "results" / "multihop_rag.json"
+    )
+    args = parser.parse_args()
+
+    settings = Settings(index_dir=args.index_dir, chunk_tokens=256)
+    started = time.perf_counter()
+    report = ingest(settings, [DATA / "corpus.json"], replace=True)
+    print(report.summary(), flush=True)
+    ingest_s = time.perf_counter() - started
+
+    queries = json.loads((DATA / "MultiHopRAG.json").read_text("utf-8"))
+    answerable = [q for q in queries if q["question_type"] != "null_query"]
+    nulls = [q for q in queries if q["question_type"] == "null_query"]
+    if args.limit:
+        answerable = answerable[: args.limit]
+        nulls = nulls[: max(1, args.limit // 8)]
+
+    ours, times = newsdesk_texts(settings, answerable)
+    base = baseline_texts(settings, answerable)
+    results: dict[str, object] = {"queries": len(answerable), "ingest_seconds": round(ingest_s, 1)}
+    for name, texts in (("newsdesk", ours), ("llamaindex-vector", base)):
+        results[name] = {
+            "all": score(texts, answerable),
+            "tuning third": score(
+                [t for i, t in enumerate(texts) if i % 3 == 0],
+                [q for i, q in enumerate(answerable) if i % 3 == 0],
+            ),
+            "held-out two thirds": score(
+                [t for i, t in enumerate(texts) if i % 3],
+                [q for i, q in enumerate(answerable) if i % 3],
+            ),
+        }
+        by_type: dict[str, list[int]] = defaultdict(list)
+        for i, q in enumerate(answerable):
+            by_type[q["question_type"]].append(i)
+        results[name]["by type"] = {  # type: ignore[index]
+            kind: score([texts[i] for i in idx], [answerable[i] for i in idx])
+            for kind, idx in by_type.items()
+        }
+    times.sort()
+    results["retrieve_ms"] = {
+        "p50": round(1000 * statistics.median(times), 1),
+        "p95": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
+    }
+
+    from qa import ask
+
+    refused = sum(ask(q["query"], settings=settings).refused for q in nulls)
+    results["null queries refused"] = f"{refused}/{len(nulls)}"
+    results["paper best (voyage-02 + bge-reranker-large)"] = PAPER_BEST
+
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_text(json.dumps(results, indent=2), "utf-8")
+    print(json.dumps(results, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
