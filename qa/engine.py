@@ -25,6 +25,7 @@ from qa.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 10
+VECTOR_CACHE = 50_000
 
 
 class Generator(Protocol):
@@ -44,14 +45,31 @@ class Engine:
         self.lexical = lexical.load_or_build(self.store, settings.index_dir)
         self.sources = sorted({str(m.get("source", "")) for m in self.lexical.metadatas} - {""})
         self.opened_at = _manifest_mtime(settings.index_dir)
+        self._vectors: dict[str, list[float]] = {}
+        self._vectors_lock = threading.Lock()
         self.generator: Generator = ExtractiveGenerator(
             analyze=self.lexical.analyze,
             idf=self.lexical.idf,
-            embed_many=lambda texts: embedding.embed_texts(settings, texts),
+            embed_many=self.embed_many,
         )
 
     def embed_query(self, text: str) -> list[float]:
-        return embedding.embed_query(self.settings, text)
+        return self.embed_many([text])[0]
+
+    def embed_many(self, texts: list[str]) -> list[list[float]]:
+        """Embeddings with a bounded per-process cache: questions and corpus sentences recur."""
+        with self._vectors_lock:
+            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            vectors = embedding.embed_texts(self.settings, missing)
+            with self._vectors_lock:
+                if len(self._vectors) + len(missing) > VECTOR_CACHE:
+                    self._vectors.clear()
+                self._vectors.update(zip(missing, vectors, strict=True))
+        with self._vectors_lock:
+            return [
+                self._vectors.get(t) or embedding.embed_texts(self.settings, [t])[0] for t in texts
+            ]
 
     def retrieve(self, query: str, k: int, filters: Filters) -> list[Passage]:
         return hybrid_search(
