@@ -170,6 +170,8 @@ class ExtractiveGenerator:
             return refusal(question, f"the best evidence is too weak (score {best.score:.2f})")
         if kind.required and kind.pattern is not None and not kind.pattern.search(best.sentence):
             return refusal(question, "no passage states what the question asks for")
+        focus_terms = set(self._analyze(focus_verb(question))) & weights.keys()
+        candidates = [c for c in candidates if _addresses(c, focus_terms, kind) or c is best]
         chosen = self._cover(best, candidates, weights, total)
         return compose(question, [(c.sentence, passages[c.passage], c.score) for c in chosen])
 
@@ -250,6 +252,17 @@ class ExtractiveGenerator:
                 chosen.append(candidate)
                 covered |= candidate.terms
         return chosen
+
+
+def _addresses(candidate: _Candidate, focus: set[str], kind: AnswerType) -> bool:
+    """Whether a sentence speaks to what is asked: the question's verb, or its answer type.
+
+    Extra sentences that only restate the question's premise ("they signed the deal in
+    Doha") add a citation but no answer, so they are not added.
+    """
+    if focus and not focus & candidate.terms:
+        return False
+    return not (kind.pattern is not None and not kind.pattern.search(candidate.sentence))
 
 
 def _answerable_sentence(sentence: str) -> bool:
