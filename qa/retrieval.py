@@ -19,7 +19,7 @@ from datetime import date
 
 from index.lexical import LexicalIndex
 from index.store import ChunkStore, Metadata
-from index.text import fold, jaccard, word_shingles
+from index.text import DATE_PATTERNS, fold, jaccard, parse_date, word_shingles
 from qa.types import Passage
 
 RRF_K = 60
@@ -83,10 +83,12 @@ class Filters:
 class QuestionCues:
     sources: frozenset[str]
     months: frozenset[tuple[int, int]]  # (year, month); month 0 means the whole year
+    days: frozenset[int] = frozenset()  # exact dates as YYYYMMDD
+    clauses: tuple[tuple[str, str], ...] = ()  # (source, the part of the question about it)
 
 
 def question_cues(question: str, known_sources: Sequence[str]) -> QuestionCues:
-    """Outlets and months/years the question names."""
+    """Outlets, months/years and exact dates the question names, and each outlet's clause."""
     folded = f" {fold(question)} "
     sources = frozenset(s for s in known_sources if len(s) > 2 and f" {fold(s)} " in folded)
     months: set[tuple[int, int]] = set()
@@ -94,9 +96,40 @@ def question_cues(question: str, known_sources: Sequence[str]) -> QuestionCues:
         for match in re.finditer(rf"\b{name}\b(?:\s+(?:of\s+)?((?:19|20)\d\d))?", question, re.I):
             if match.group(1):
                 months.add((int(match.group(1)), number))
+    exact = _dates_in(question)
+    months.update((d.year, d.month) for d in exact)
     if not months:
         months.update((int(y), 0) for y in re.findall(r"\b((?:19|20)\d\d)\b", question))
-    return QuestionCues(sources, frozenset(months))
+    days = {int(d.strftime("%Y%m%d")) for d in exact}
+    return QuestionCues(sources, frozenset(months), frozenset(days), _clauses(question, sources))
+
+
+def _dates_in(text: str) -> list[date]:
+    found = []
+    for pattern in DATE_PATTERNS:
+        for match in pattern.finditer(text):
+            parsed = parse_date(match.group(0))
+            if parsed:
+                found.append(parsed)
+    return found
+
+
+def _clauses(question: str, sources: frozenset[str]) -> tuple[tuple[str, str], ...]:
+    """Split the question at each outlet's mention: the text up to the next mention is
+    that outlet's clause ("'The Verge' article suggests X, while 'Fortune' claims Y")."""
+    spans: list[tuple[int, str]] = []
+    for source in sources:
+        for match in re.finditer(re.escape(source), question, re.I):
+            spans.append((match.start(), source))
+    spans.sort()
+    out: list[tuple[str, str]] = []
+    for i, (start, source) in enumerate(spans):
+        end = spans[i + 1][0] if i + 1 < len(spans) else len(question)
+        clause = question[start + len(source) : end]
+        if any(source == s for s, _ in out):
+            continue
+        out.append((source, clause if len(re.findall(r"[A-Za-z]{3,}", clause)) >= 4 else question))
+    return tuple(out)
 
 
 def hybrid_search(
@@ -109,10 +142,41 @@ def hybrid_search(
     filters: Filters,
     cues: QuestionCues,
 ) -> list[Passage]:
-    """The ``k`` best, diverse passages for ``query``."""
+    """The ``k`` best, diverse passages for ``query``.
+
+    When the question names outlets, each outlet also gets a sub-query of its own
+    clause restricted to its articles, and the lanes are merged in turns, so a
+    question about two articles finds both.
+    """
+    lanes = [_ranked(query, store, lexical, embed, filters, cues)]
+    for source, clause in cues.clauses:
+        if filters.sources and source not in filters.sources:
+            continue
+        restricted = Filters((source,), filters.date_from, filters.date_to)
+        lanes.append(_ranked(clause, store, lexical, embed, restricted, cues))
+    scores: dict[int, float] = {}
+    for lane in lanes:
+        for row, score in lane:
+            scores[row] = max(scores.get(row, 0.0), score)
+    order = _interleave(
+        [[row for row, _ in lane] for lane in lanes[1:]] + [[row for row, _ in lanes[0]]]
+    )
+    chosen = _diverse(order, lexical, k)
+    top = max((scores[r] for r in chosen), default=1.0) or 1.0
+    return [_passage(lexical, row, scores[row] / top) for row in chosen]
+
+
+def _ranked(
+    query: str,
+    store: ChunkStore,
+    lexical: LexicalIndex,
+    embed: Callable[[str], list[float]],
+    filters: Filters,
+    cues: QuestionCues,
+) -> list[tuple[int, float]]:
+    """One lane: BM25 and dense rankings fused by weighted RRF, with cue boosts."""
     row_of = {chunk_id: row for row, chunk_id in enumerate(lexical.ids)}
     fused: dict[int, float] = {}
-
     lexical_hits = [
         (r, s)
         for r, s in lexical.search(query, CANDIDATES * 2)
@@ -125,13 +189,25 @@ def hybrid_search(
         if chunk_id in row_of:
             dense_row = row_of[chunk_id]
             fused[dense_row] = fused.get(dense_row, 0.0) + DENSE_WEIGHT / (RRF_K + rank)
-
     for row in fused:
         fused[row] *= 1.0 + _cue_boost(lexical.metadatas[row], cues)
-    ranked = sorted(fused, key=lambda r: (-fused[r], r))
-    chosen = _diverse(ranked, lexical, k)
-    top = fused[chosen[0]] if chosen else 1.0
-    return [_passage(lexical, row, fused[row] / top) for row in chosen]
+    return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
+
+
+def _interleave(lanes: list[list[int]]) -> list[int]:
+    """Round-robin over the lanes, each contributing its next row not yet taken."""
+    order: list[int] = []
+    seen: set[int] = set()
+    positions = [0] * len(lanes)
+    while any(p < len(lane) for p, lane in zip(positions, lanes, strict=True)):
+        for i, lane in enumerate(lanes):
+            while positions[i] < len(lane) and lane[positions[i]] in seen:
+                positions[i] += 1
+            if positions[i] < len(lane):
+                seen.add(lane[positions[i]])
+                order.append(lane[positions[i]])
+                positions[i] += 1
+    return order
 
 
 def _cue_boost(metadata: Metadata, cues: QuestionCues) -> float:
@@ -139,6 +215,8 @@ def _cue_boost(metadata: Metadata, cues: QuestionCues) -> float:
     if cues.sources and metadata.get("source") in cues.sources:
         boost += SOURCE_BOOST
     day = int(metadata.get("date_int") or 0)
+    if cues.days and day in cues.days:
+        boost += DATE_BOOST
     if cues.months and day:
         year, month = day // 10000, day // 100 % 100
         if (year, month) in cues.months or (year, 0) in cues.months:

@@ -1,0 +1,81 @@
+"""Retrieval cues: outlets and dates named in a question, and per-outlet sub-queries."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from index import Settings, ingest
+from qa import retrieve
+from qa.retrieval import question_cues
+
+OUTLETS = ["The Verge", "TechCrunch", "Fortune", "Sporting News"]
+
+
+def test_outlets_months_and_days_named_in_a_question_are_found() -> None:
+    cues = question_cues(
+        "Did the 'Sporting News' report published on October 4, 2023 agree with TechCrunch in November 2023?",
+        OUTLETS,
+    )
+    assert cues.sources == {"Sporting News", "TechCrunch"}
+    assert (2023, 10) in cues.months and (2023, 11) in cues.months
+    assert 20231004 in cues.days
+
+
+def test_each_outlet_gets_the_clause_that_is_about_it() -> None:
+    cues = question_cues(
+        "Does 'The Verge' article suggest that Alameda had special privileges at the exchange, "
+        "while the 'Fortune' article claims the trading firm's business practices were legal?",
+        OUTLETS,
+    )
+    clauses = dict(cues.clauses)
+    assert "special privileges" in clauses["The Verge"] and "legal" not in clauses["The Verge"]
+    assert "business practices were legal" in clauses["Fortune"]
+
+
+def test_outlets_named_together_share_the_whole_question() -> None:
+    question = "Who is the founder reported by both The Verge and TechCrunch to face a fraud trial?"
+    clauses = dict(question_cues(question, OUTLETS).clauses)
+    assert clauses["The Verge"] == question
+
+
+@pytest.mark.slow
+def test_a_question_about_two_outlets_retrieves_an_article_from_each(tmp_path: Path) -> None:
+    topics = {
+        "The Verge": "The exchange's founder faced a jury in Manhattan over missing customer deposits.",
+        "Fortune": "The trading firm borrowed billions from the exchange under a special arrangement.",
+        "TechCrunch": "A startup raised seed money to build tools for small bakeries in Ohio.",
+        "Sporting News": "The quarterback threw three touchdowns in the fourth quarter on Sunday.",
+    }
+    records = []
+    for outlet, lead in topics.items():
+        for n in range(3):
+            body = " ".join(
+                [lead]
+                + [
+                    f"Paragraph {n}-{i} adds detail number {i} about {outlet.lower()} coverage."
+                    for i in range(6)
+                ]
+            )
+            records.append(
+                {
+                    "title": f"{outlet} story {n}",
+                    "body": body,
+                    "source": outlet,
+                    "published_at": f"2023-10-0{n + 1}T00:00:00+00:00",
+                }
+            )
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(records), "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest(settings, [path])
+    passages = retrieve(
+        "Does The Verge report that the founder faced a jury, while Fortune says the trading firm borrowed billions?",
+        k=4,
+        settings=settings,
+    )
+    assert {p.source for p in passages[:2]} == {"The Verge", "Fortune"}
+    dated = retrieve("What did Sporting News report on October 2, 2023?", k=3, settings=settings)
+    assert dated[0].source == "Sporting News" and dated[0].date == "2023-10-02"
