@@ -88,6 +88,28 @@ def _with_header(title: str, source: str, day: str, text: str) -> str:
     return f"{title}\n{source} · {day}\n\n{text}"
 
 
+def bm25_texts(settings: Settings, queries: list[dict]) -> list[list[str]]:
+    """BM25 alone over the same chunks (Newsdesk's lexical index, no fusion, no cues)."""
+    from qa.engine import get_engine
+
+    lexical = get_engine(settings).lexical
+    out = []
+    for q in queries:
+        rows = [r for r, _ in lexical.search(q["query"], 10)]
+        out.append(
+            [
+                _with_header(
+                    str(lexical.metadatas[r].get("title", "")),
+                    str(lexical.metadatas[r].get("source", "")),
+                    str(lexical.metadatas[r].get("date", "")),
+                    lexical.texts[r],
+                )
+                for r in rows
+            ]
+        )
+    return out
+
+
 def baseline_texts(settings: Settings, queries: list[dict]) -> list[list[str]]:
     """A plain LlamaIndex VectorStoreIndex over the same Chroma collection and model."""
     import chromadb
@@ -145,8 +167,9 @@ def main() -> int:
 
     ours, times = newsdesk_texts(settings, answerable)
     base = baseline_texts(settings, answerable)
+    bm25 = bm25_texts(settings, answerable)
     results: dict[str, object] = {"queries": len(answerable), "ingest_seconds": round(ingest_s, 1)}
-    for name, texts in (("newsdesk", ours), ("llamaindex-vector", base)):
+    for name, texts in (("newsdesk", ours), ("llamaindex-vector", base), ("bm25-only", bm25)):
         results[name] = {
             "all": score(texts, answerable),
             "tuning third": score(

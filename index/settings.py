@@ -44,6 +44,9 @@ class Settings:
     max_file_mb: float = 64.0
 
     def __post_init__(self) -> None:
+        for name in ("index_dir", "corpus_dir"):
+            if not isinstance(getattr(self, name), Path):
+                object.__setattr__(self, name, Path(getattr(self, name)))
         if not 32 <= self.chunk_tokens <= 4096:
             raise ConfigError(
                 f"chunk_tokens must be between 32 and 4096, got {self.chunk_tokens}; "

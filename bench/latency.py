@@ -1,0 +1,63 @@
+"""ask() and retrieve() latency on an index, in a warm process.
+
+    .venv/bin/python bench/latency.py [--index-dir DIR] [--corpus PATH]
+
+Builds (or reuses) the index of the bundled corpus and warms the process with one
+question. Then it times retrieve() on each question of ../shared/eval/dev_qa.jsonl,
+then ask() on each, twice: first with the candidate sentences not yet embedded (the
+question's own vector is cached by then), and again with everything cached.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from index import Settings, ingest  # noqa: E402
+from qa import ask, retrieve  # noqa: E402
+
+
+def percentiles(samples: list[float]) -> str:
+    ordered = sorted(samples)
+    p95 = ordered[min(len(ordered) - 1, int(0.95 * len(ordered)))]
+    return f"p50 {statistics.median(ordered):.0f} ms, p95 {p95:.0f} ms"
+
+
+def timed(fn, *args, **kwargs) -> float:  # type: ignore[no-untyped-def]
+    started = time.perf_counter()
+    fn(*args, **kwargs)
+    return (time.perf_counter() - started) * 1000
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--index-dir", type=Path, default=ROOT / ".newsdesk" / "bench-seed")
+    parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    args = parser.parse_args()
+    settings = Settings(index_dir=args.index_dir)
+    ingest(settings, [args.corpus])
+    questions = [
+        json.loads(line)["question"]
+        for line in (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl").read_text().splitlines()
+        if line.strip()
+    ]
+    ask("What is this corpus about?", settings=settings)
+    retrieval = [timed(retrieve, q, 10, settings=settings) for q in questions]
+    cold = [timed(ask, q, settings=settings) for q in questions]
+    cached = [timed(ask, q, settings=settings) for q in questions]
+    print(f"index {settings.index_dir}: {len(questions)} questions")
+    print(f"  retrieve(k=10)      {percentiles(retrieval)}")
+    print(f"  ask, first time     {percentiles(cold)}")
+    print(f"  ask, cached vectors {percentiles(cached)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
