@@ -33,6 +33,15 @@ class LexicalIndex:
     _bm25: Any
     _stemmer: Any
 
+    @property
+    def row_of(self) -> dict[str, int]:
+        """Chunk id → row, built once: retrieval maps dense hits through it on every query."""
+        cached: dict[str, int] | None = getattr(self, "_row_of", None)
+        if cached is None:
+            cached = {chunk_id: row for row, chunk_id in enumerate(self.ids)}
+            self._row_of = cached
+        return cached
+
     def search(self, query: str, k: int) -> list[tuple[int, float]]:
         """(row, score) of the best ``k`` chunks for ``query``; rows index ``ids``."""
         import bm25s

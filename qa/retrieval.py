@@ -177,7 +177,7 @@ def _ranked(
     cues: QuestionCues,
 ) -> list[tuple[int, float]]:
     """One lane: BM25 and dense rankings fused by weighted RRF, with cue boosts."""
-    row_of = {chunk_id: row for row, chunk_id in enumerate(lexical.ids)}
+    row_of = lexical.row_of
     fused: dict[int, float] = {}
     lexical_hits = [
         (r, s)
