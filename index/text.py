@@ -167,16 +167,21 @@ DATE_PATTERNS = [
 WEEKDAY_PREFIX = re.compile(rf"^\s*{_WEEKDAY}\s+", re.IGNORECASE)
 
 
+def find_dates(text: str) -> list[tuple[date, re.Match[str]]]:
+    """Every calendar date written out in ``text``, in reading order, with its match."""
+    found = [
+        (parsed, match)
+        for pattern in DATE_PATTERNS
+        for match in pattern.finditer(text)
+        if (parsed := _to_date(match)) is not None
+    ]
+    return sorted(found, key=lambda item: item[1].start())
+
+
 def find_date(text: str) -> tuple[date, re.Match[str]] | None:
     """The first calendar date written out in ``text`` and the match that found it."""
-    best: tuple[date, re.Match[str]] | None = None
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parsed = _to_date(match)
-            if parsed and (best is None or match.start() < best[1].start()):
-                best = (parsed, match)
-                break
-    return best
+    found = find_dates(text)
+    return found[0] if found else None
 
 
 def parse_date(text: str) -> date | None:

@@ -59,17 +59,16 @@ class Engine:
     def embed_many(self, texts: list[str]) -> list[list[float]]:
         """Embeddings with a bounded per-process cache: questions and corpus sentences recur."""
         with self._vectors_lock:
-            missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+            found = {t: self._vectors[t] for t in texts if t in self._vectors}
+        missing = [t for t in dict.fromkeys(texts) if t not in found]
         if missing:
-            vectors = embedding.embed_texts(self.settings, missing)
+            fresh = dict(zip(missing, embedding.embed_texts(self.settings, missing), strict=True))
+            found.update(fresh)
             with self._vectors_lock:
-                if len(self._vectors) + len(missing) > VECTOR_CACHE:
+                if len(self._vectors) + len(fresh) > VECTOR_CACHE:
                     self._vectors.clear()
-                self._vectors.update(zip(missing, vectors, strict=True))
-        with self._vectors_lock:
-            return [
-                self._vectors.get(t) or embedding.embed_texts(self.settings, [t])[0] for t in texts
-            ]
+                self._vectors.update(fresh)
+        return [found[t] for t in texts]
 
     def retrieve(self, query: str, k: int, filters: Filters) -> list[Passage]:
         return hybrid_search(
@@ -125,6 +124,28 @@ def clean_question(question: str) -> str:
     return text
 
 
+def _search(
+    question: str,
+    history: Sequence[dict[str, Any]] | None,
+    k: int,
+    sources: Sequence[str] | None,
+    date_from: date | None,
+    date_to: date | None,
+    settings: Settings | None,
+) -> tuple[Engine, str, list[Passage]]:
+    """Validate, open the index, resolve a follow-up, retrieve: what ask and retrieve share."""
+    if k < 1:
+        raise QuestionError(f"k must be at least 1, got {k}")
+    text = clean_question(question)
+    engine = get_engine(settings)
+    query = standalone_query(text, history)
+    return (
+        engine,
+        query,
+        engine.retrieve(query, k, Filters(tuple(sources or ()), date_from, date_to)),
+    )
+
+
 def retrieve(
     question: str,
     k: int = DEFAULT_K,
@@ -136,12 +157,8 @@ def retrieve(
     settings: Settings | None = None,
 ) -> list[Passage]:
     """The ``k`` best passages for the question (history resolves follow-ups)."""
-    if k < 1:
-        raise QuestionError(f"k must be at least 1, got {k}")
-    text = clean_question(question)
-    engine = get_engine(settings)
-    query = standalone_query(text, history)
-    return engine.retrieve(query, k, Filters(tuple(sources or ()), date_from, date_to))
+    _, _, passages = _search(question, history, k, sources, date_from, date_to, settings)
+    return passages
 
 
 def ask(
@@ -156,10 +173,7 @@ def ask(
 ) -> Answer:
     """Answer with cited sentences from the articles, or say that they don't say."""
     started = time.perf_counter()
-    text = clean_question(question)
-    engine = get_engine(settings)
-    query = standalone_query(text, history)
-    passages = engine.retrieve(query, k, Filters(tuple(sources or ()), date_from, date_to))
+    engine, query, passages = _search(question, history, k, sources, date_from, date_to, settings)
     retrieved = time.perf_counter()
     answer = engine.generator.generate(query, passages)
     meta = {

@@ -117,6 +117,11 @@ class _Candidate:
     similarity: float = 0.0
     score: float = 0.0
 
+    @property
+    def lexical(self) -> float:
+        """Coverage by the sentence itself, and at less weight by its headline and neighbour."""
+        return 0.7 * self.coverage + 0.3 * self.context_coverage
+
 
 class ExtractiveGenerator:
     """Composes answers from corpus sentences; see the module docstring."""
@@ -154,7 +159,7 @@ class ExtractiveGenerator:
             )
 
         candidates = self._candidates(passages, weights, total)
-        candidates.sort(key=lambda c: (-(0.7 * c.coverage + 0.3 * c.context_coverage), c.passage))
+        candidates.sort(key=lambda c: (-c.lexical, c.passage))
         candidates = candidates[:EMBED_CANDIDATES]
         if not candidates:
             return refusal(question, "no sentence in the passages answers it")
@@ -219,13 +224,14 @@ class ExtractiveGenerator:
         sims = vectors[1:] @ vectors[0]
         for candidate, sim in zip(candidates, sims, strict=True):
             candidate.similarity = float(sim)
-            lexical = 0.7 * candidate.coverage + 0.3 * candidate.context_coverage
             typed = 0.0
             if kind.pattern is not None:
                 typed = 0.08 if kind.pattern.search(candidate.sentence) else -0.08
             rank = 0.04 / (1 + candidate.passage)
             penalty = PAIR_PENALTY if candidate.pair else 0.0
-            candidate.score = 0.55 * lexical + 0.45 * candidate.similarity + typed + rank - penalty
+            candidate.score = (
+                0.55 * candidate.lexical + 0.45 * candidate.similarity + typed + rank - penalty
+            )
 
     def _cover(
         self,

@@ -21,7 +21,7 @@ from datetime import date
 
 from index.lexical import LexicalIndex
 from index.store import ChunkStore, Metadata
-from index.text import DATE_PATTERNS, fold, jaccard, parse_date, word_shingles
+from index.text import find_dates, fold, jaccard, word_shingles
 from qa.types import Passage
 
 RRF_K = 60
@@ -98,22 +98,12 @@ def question_cues(question: str, known_sources: Sequence[str]) -> QuestionCues:
         for match in re.finditer(rf"\b{name}\b(?:\s+(?:of\s+)?((?:19|20)\d\d))?", question, re.I):
             if match.group(1):
                 months.add((int(match.group(1)), number))
-    exact = _dates_in(question)
+    exact = [day for day, _ in find_dates(question)]
     months.update((d.year, d.month) for d in exact)
     if not months:
         months.update((int(y), 0) for y in re.findall(r"\b((?:19|20)\d\d)\b", question))
     days = {int(d.strftime("%Y%m%d")) for d in exact}
     return QuestionCues(sources, frozenset(months), frozenset(days), _clauses(question, sources))
-
-
-def _dates_in(text: str) -> list[date]:
-    found = []
-    for pattern in DATE_PATTERNS:
-        for match in pattern.finditer(text):
-            parsed = parse_date(match.group(0))
-            if parsed:
-                found.append(parsed)
-    return found
 
 
 def _clauses(question: str, sources: frozenset[str]) -> tuple[tuple[str, str], ...]:
