@@ -9,7 +9,10 @@
 4. Diversity: a chunk that nearly repeats an already chosen one is skipped. (Taking
    one chunk per article first was measured on MultiHop-RAG and lowered Hits@10 from
    0.92 to 0.78: an article's second-best chunk often holds the fact.)
-5. Questions naming outlets also run one sub-query per outlet (see ``hybrid_search``).
+5. Questions naming outlets also run sub-queries restricted to each outlet, and
+   questions that string several claims together run one sub-query per claim (see
+   ``hybrid_search``): multi-hop questions need two to four articles, and one ranking
+   of the whole question tends to fill the top k from the article it matches best.
 """
 
 from __future__ import annotations
@@ -31,6 +34,10 @@ SOURCE_BOOST = 1.0
 DATE_BOOST = 0.5
 CANDIDATES = 60
 NEAR_DUPLICATE = 0.6
+_FACT_SPLIT = re.compile(
+    r",\s*(?:and|while|whereas|but|yet)?\s*|;\s*|\s+(?:while|whereas)\s+|\s+and\s+(?=(?:is|was|are|were|has|had|also)\b)",
+    re.I,
+)
 
 _MONTHS = {
     m: i
@@ -136,26 +143,55 @@ def hybrid_search(
 ) -> list[Passage]:
     """The ``k`` best, diverse passages for ``query``.
 
-    When the question names outlets, each outlet also gets a sub-query of its own
-    clause restricted to its articles, and the lanes are merged in turns, so a
-    question about two articles finds both.
+    When the question names outlets, each outlet also gets two sub-queries restricted
+    to its articles: its own clause and the whole question. When the question strings
+    several claims together, each claim is a sub-query too. The lanes are merged in
+    turns, so a question about two or three articles finds each of them. (Measured on
+    the MultiHop-RAG tuning third: Hits@10 0.932 → 0.947, evidence recall 0.651 → 0.679.)
     """
-    lanes = [_ranked(query, store, lexical, embed, filters, cues)]
+    whole = _ranked(query, store, lexical, embed, filters, cues)
+    clause_lanes, outlet_lanes = [], []
     for source, clause in cues.clauses:
         if filters.sources and source not in filters.sources:
             continue
         restricted = Filters((source,), filters.date_from, filters.date_to)
-        lanes.append(_ranked(clause, store, lexical, embed, restricted, cues))
+        clause_lanes.append(_ranked(clause, store, lexical, embed, restricted, cues))
+        if clause != query:
+            outlet_lanes.append(_ranked(query, store, lexical, embed, restricted, cues))
+    claim_lanes = [
+        _ranked(part, store, lexical, embed, filters, cues)
+        for part in fact_clauses(query, cues.sources)
+    ]
+    lanes = [*clause_lanes, *outlet_lanes, *claim_lanes, whole]
     scores: dict[int, float] = {}
     for lane in lanes:
         for row, score in lane:
             scores[row] = max(scores.get(row, 0.0), score)
-    order = _interleave(
-        [[row for row, _ in lane] for lane in lanes[1:]] + [[row for row, _ in lanes[0]]]
-    )
+    order = _interleave([[row for row, _ in lane] for lane in lanes])
     chosen = _diverse(order, lexical, k)
     top = max((scores[r] for r in chosen), default=1.0) or 1.0
     return [_passage(lexical, row, scores[row] / top) for row in chosen]
+
+
+_ATTRIBUTION = frozenset(
+    "according reported report reports reporting both article articles the and also was "
+    "published by from as per".split()
+)
+
+
+def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[str]:
+    """The question's separate claims, when it strings several together with commas,
+    "while" or "and is": each can then find its own article. A part that only names
+    outlets ("as reported by both X and Y") is no claim."""
+    parts = []
+    for part in _FACT_SPLIT.split(question):
+        claim = part
+        for source in sources:
+            claim = re.sub(re.escape(source), " ", claim, flags=re.I)
+        words = [w for w in re.findall(r"[A-Za-z]{3,}", claim) if w.lower() not in _ATTRIBUTION]
+        if len(words) >= 4:
+            parts.append(part)
+    return parts if len(parts) > 1 else []
 
 
 def _ranked(

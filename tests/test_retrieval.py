@@ -9,7 +9,7 @@ import pytest
 
 from index import Settings, ingest
 from qa import retrieve
-from qa.retrieval import question_cues
+from qa.retrieval import fact_clauses, question_cues
 
 OUTLETS = ["The Verge", "TechCrunch", "Fortune", "Sporting News"]
 
@@ -33,6 +33,23 @@ def test_each_outlet_gets_the_clause_that_is_about_it() -> None:
     clauses = dict(cues.clauses)
     assert "special privileges" in clauses["The Verge"] and "legal" not in clauses["The Verge"]
     assert "business practices were legal" in clauses["Fortune"]
+
+
+def test_a_question_stringing_claims_together_is_split_into_one_sub_query_per_claim() -> None:
+    question = (
+        "Which streaming service raised its prices in October, lost paying subscribers across Europe, "
+        "and is expected to launch a cheaper plan, as reported by both The Verge and Fortune?"
+    )
+    parts = fact_clauses(question, frozenset({"The Verge", "Fortune"}))
+    assert parts == [
+        "Which streaming service raised its prices in October",
+        "lost paying subscribers across Europe",
+        "is expected to launch a cheaper plan",
+    ]
+
+
+def test_a_single_claim_is_not_split() -> None:
+    assert fact_clauses("How many helicopters did Russia give Pakistan in 2023?") == []
 
 
 def test_outlets_named_together_share_the_whole_question() -> None:
