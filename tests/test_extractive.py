@@ -1,0 +1,181 @@
+"""The extractive generator's logic, with a scripted word-overlap embedder.
+
+These pin how sentences are chosen, cited and refused without the model; the same
+behaviours are pinned end to end on the real MiniLM in test_qa.py.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import zlib
+
+import pytest
+
+from qa.extractive import (
+    ExtractiveGenerator,
+    answer_type,
+    compose,
+    focus_verb,
+)
+from qa.types import Passage
+
+STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "did", "how", "many", "what", "who"}
+
+
+def analyze(text: str) -> list[str]:
+    """Lower-case words with a crude plural strip: enough to match 'helicopters'/'helicopter'."""
+    return [w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower())]
+
+
+def idf(terms: list[str]) -> dict[str, float]:
+    return {t: 0.2 if t in STOP else 1.0 for t in terms}
+
+
+def embed_many(texts: list[str]) -> list[list[float]]:
+    """Bag-of-words vectors hashed into 4,096 dimensions: similarity is word overlap."""
+    out = []
+    for text in texts:
+        vector = [0.0] * 4096
+        for word in set(analyze(text)) - STOP:
+            vector[zlib.crc32(word.encode()) % 4096] += 1.0
+        norm = math.sqrt(sum(v * v for v in vector)) or 1.0
+        out.append([v / norm for v in vector])
+    return out
+
+
+def passage(n: int, text: str, title: str = "") -> Passage:
+    return Passage(
+        chunk_id=f"chunk-{n}",
+        text=text,
+        title=title or f"Article {n}",
+        source="Test Wire",
+        date="2023-10-01",
+        url="",
+        file="news.txt",
+        doc_id=f"doc-{n}",
+        score=1.0,
+    )
+
+
+@pytest.fixture
+def generator() -> ExtractiveGenerator:
+    return ExtractiveGenerator(analyze=analyze, idf=idf, embed_many=embed_many)
+
+
+def test_the_sentence_that_answers_is_quoted_with_its_citation_before_the_full_stop(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The weather in Moscow was cold all week long. Officials met twice."),
+        passage(
+            2,
+            "Russia delivered four helicopters to Pakistan under the new defence deal. "
+            "The ceremony took place at an air base near the capital city.",
+        ),
+    ]
+    answer = generator.generate("How many helicopters did Russia deliver to Pakistan?", passages)
+    assert not answer.refused
+    assert answer.text.startswith("Russia delivered four helicopters to Pakistan")
+    assert answer.text.endswith("deal [1].")
+    assert [c.chunk_id for c in answer.citations] == ["chunk-2"]
+    assert "four helicopters" in answer.citations[0].quote
+
+
+def test_it_refuses_when_the_question_s_key_terms_are_in_no_passage(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The central bank kept interest rates unchanged on Thursday morning.")]
+    answer = generator.generate("Who won the cricket world cup final in Ahmedabad?", passages)
+    assert answer.refused and answer.citations == []
+    assert answer.text.startswith("The articles don't say.")
+    assert "key terms" in answer.meta["refusal_reason"]
+
+
+def test_how_many_is_refused_when_no_sentence_gives_a_number(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Russia delivered helicopters to Pakistan under the new defence deal signed."),
+    ]
+    answer = generator.generate("How many helicopters did Russia deliver to Pakistan?", passages)
+    assert answer.refused
+    assert answer.citations == []
+
+
+def test_no_passages_means_a_refusal(generator: ExtractiveGenerator) -> None:
+    assert generator.generate("What did the minister announce?", []).refused
+
+
+def test_a_second_sentence_is_added_only_when_it_covers_what_the_first_misses(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The pipeline will run from the port of Karachi to the city of Lahore."),
+        passage(2, "The pipeline will carry gas from Karachi to Lahore, officials confirmed."),
+        passage(
+            3, "Gazprom will build the pipeline, and construction of the pipeline starts in March."
+        ),
+    ]
+    answer = generator.generate(
+        "Which company will build the Karachi Lahore pipeline and when does construction start?",
+        passages,
+    )
+    assert not answer.refused
+    # The near-repeat (passage 2) adds nothing the first sentence lacks, so it is left out.
+    assert "chunk-2" not in {c.chunk_id for c in answer.citations}
+    assert "Gazprom" in answer.text
+
+
+def test_citations_are_numbered_in_order_of_first_use() -> None:
+    p1, p2 = passage(1, "One. Two."), passage(2, "Three.")
+    answer = compose(
+        "q",
+        [
+            ("Alpha happened first.", p2, 0.9),
+            ("Beta came next.", p1, 0.8),
+            ("Gamma closed it.", p2, 0.7),
+        ],
+    )
+    assert answer.text == "Alpha happened first [1]. Beta came next [2]. Gamma closed it [1]."
+    assert [(c.number, c.chunk_id) for c in answer.citations] == [(1, "chunk-2"), (2, "chunk-1")]
+    assert answer.citations[0].quote == "Alpha happened first. Gamma closed it."
+
+
+def test_a_sentence_ending_in_a_quote_gets_its_marker_after_the_quote() -> None:
+    answer = compose("q", [('He said "we will win."', passage(1, "x"), 1.0)])
+    assert answer.text == 'He said "we will win." [1]'
+
+
+@pytest.mark.parametrize(
+    ("question", "verb"),
+    [
+        ("What did the Taliban guarantee in Doha?", "guarantee"),
+        ("What will Apple announce next week?", "announce"),
+        ("What did the minister say?", ""),  # a light verb carries no focus
+        ("Who is the president?", ""),
+    ],
+)
+def test_the_question_s_main_verb_is_found(question: str, verb: str) -> None:
+    assert focus_verb(question) == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "matches", "required"),
+    [
+        ("How many people died?", "12 people", True),
+        ("How old is the winner?", "the 34-year-old winner", True),
+        ("When was the deal signed?", "in March 2023", False),
+        ("Who signed the deal?", "the deal was signed by Imran Khan", False),
+    ],
+)
+def test_the_expected_answer_type_follows_the_question_word(
+    question: str, matches: str, required: bool
+) -> None:
+    kind = answer_type(question)
+    assert kind.pattern is not None and kind.pattern.search(matches)
+    assert kind.required is required
+
+
+def test_an_open_question_expects_no_particular_type() -> None:
+    assert answer_type("Why did the talks fail?").pattern is None
