@@ -15,7 +15,7 @@ export ANONYMIZED_TELEMETRY := False
 export GRADIO_ANALYTICS_ENABLED := False
 export TOKENIZERS_PARALLELISM := false
 
-.PHONY: install ingest serve test check clean
+.PHONY: install browser ingest serve test check clean
 
 install: $(STAMP)
 
@@ -33,8 +33,18 @@ ingest: $(STAMP)
 	$(BIN)/newsdesk ingest corpus
 
 serve: ingest
+	$(BIN)/newsdesk serve --host $(or $(HOST),127.0.0.1) --port $(or $(PORT),7860)
 
-test: $(STAMP)
+# The browser tests drive Debian's Chromium (never a browser downloaded by Playwright).
+CHROMIUM := /usr/bin/chromium
+SUDO := $(if $(filter 0,$(shell id -u)),,sudo -n)
+browser: $(CHROMIUM)
+
+$(CHROMIUM):
+	$(SUDO) apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends chromium fonts-dejavu-core
+
+test: $(STAMP) $(CHROMIUM)
 	$(BIN)/python -m pytest
 
 check: $(STAMP)

@@ -32,6 +32,9 @@ class Settings:
     ``model_path``       NEWSDESK_EMBED_MODEL    folder of a sentence-transformers model;
                                                  "" means the packaged all-MiniLM-L6-v2
     ``max_file_mb``      NEWSDESK_MAX_FILE_MB    larger files are skipped with a warning
+                                                 (and larger uploads refused)
+    ``upload_folder``    NEWSDESK_UPLOAD_DIR     where the web app keeps uploaded articles;
+                                                 default: ``uploads`` inside the index folder
     """
 
     index_dir: Path = DEFAULT_INDEX_DIR
@@ -42,10 +45,12 @@ class Settings:
     device: str = ""
     model_path: str = ""
     max_file_mb: float = 64.0
+    upload_folder: Path | None = None
 
     def __post_init__(self) -> None:
-        for name in ("index_dir", "corpus_dir"):
-            if not isinstance(getattr(self, name), Path):
+        for name in ("index_dir", "corpus_dir", "upload_folder"):
+            value = getattr(self, name)
+            if value is not None and not isinstance(value, Path):
                 object.__setattr__(self, name, Path(getattr(self, name)))
         if not 32 <= self.chunk_tokens <= 4096:
             raise ConfigError(
@@ -69,10 +74,14 @@ class Settings:
             if var and env.get(var, "").strip():
                 values[f.name] = _convert(f.name, var, env[var].strip())
         values.update({k: v for k, v in overrides.items() if v is not None})
-        for key in ("index_dir", "corpus_dir"):
+        for key in ("index_dir", "corpus_dir", "upload_folder"):
             if key in values:
                 values[key] = Path(values[key])
         return cls(**values)
+
+    @property
+    def upload_dir(self) -> Path:
+        return self.upload_folder or self.index_dir / "uploads"
 
     def with_(self, **changes: Any) -> Settings:
         return replace(self, **{k: v for k, v in changes.items() if v is not None})
@@ -87,6 +96,7 @@ _ENV_NAMES = {
     "device": "NEWSDESK_DEVICE",
     "model_path": "NEWSDESK_EMBED_MODEL",
     "max_file_mb": "NEWSDESK_MAX_FILE_MB",
+    "upload_folder": "NEWSDESK_UPLOAD_DIR",
 }
 
 _TYPES: dict[str, type] = {"chunk_tokens": int, "embed_batch_size": int, "max_file_mb": float}

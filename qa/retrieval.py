@@ -25,6 +25,7 @@ from datetime import date
 from index.lexical import LexicalIndex
 from index.store import ChunkStore, Metadata
 from index.text import find_dates, fold, jaccard, word_shingles
+from qa.claims import fact_clauses
 from qa.types import Passage
 
 RRF_K = 60
@@ -34,10 +35,6 @@ SOURCE_BOOST = 1.0
 DATE_BOOST = 0.5
 CANDIDATES = 60
 NEAR_DUPLICATE = 0.6
-_FACT_SPLIT = re.compile(
-    r",\s*(?:and|while|whereas|but|yet)?\s*|;\s*|\s+(?:while|whereas)\s+|\s+and\s+(?=(?:is|was|are|were|has|had|also)\b)",
-    re.I,
-)
 
 _MONTHS = {
     m: i
@@ -171,27 +168,6 @@ def hybrid_search(
     chosen = _diverse(order, lexical, k)
     top = max((scores[r] for r in chosen), default=1.0) or 1.0
     return [_passage(lexical, row, scores[row] / top) for row in chosen]
-
-
-_ATTRIBUTION = frozenset(
-    "according reported report reports reporting both article articles the and also was "
-    "published by from as per".split()
-)
-
-
-def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[str]:
-    """The question's separate claims, when it strings several together with commas,
-    "while" or "and is": each can then find its own article. A part that only names
-    outlets ("as reported by both X and Y") is no claim."""
-    parts = []
-    for part in _FACT_SPLIT.split(question):
-        claim = part
-        for source in sources:
-            claim = re.sub(re.escape(source), " ", claim, flags=re.I)
-        words = [w for w in re.findall(r"[A-Za-z]{3,}", claim) if w.lower() not in _ATTRIBUTION]
-        if len(words) >= 4:
-            parts.append(part)
-    return parts if len(parts) > 1 else []
 
 
 def _ranked(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 
@@ -49,3 +49,13 @@ class Answer:
     refused: bool = False
     query: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON shape shared by ``newsdesk ask --json`` and the web API."""
+        return {
+            "text": self.text,
+            "refused": self.refused,
+            "query": self.query,
+            "citations": [asdict(c) for c in self.citations],
+            "meta": self.meta,
+        }

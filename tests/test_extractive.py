@@ -179,3 +179,37 @@ def test_the_expected_answer_type_follows_the_question_word(
 
 def test_an_open_question_expects_no_particular_type() -> None:
     assert answer_type("Why did the talks fail?").pattern is None
+
+
+def test_a_question_of_several_claims_is_answered_claim_by_claim(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Streamflix raised subscription prices in Canada during October for members."),
+        passage(2, "Streamflix lost paying subscribers across Europe after the summer quarter."),
+        passage(3, "Analysts expect Streamflix to launch a cheaper advertising plan next spring."),
+    ]
+    answer = generator.generate(
+        "Which service raised subscription prices in Canada during October, lost paying "
+        "subscribers across Europe, and is expected to launch a cheaper advertising plan?",
+        passages,
+    )
+    assert not answer.refused
+    assert [c.chunk_id for c in answer.citations] == ["chunk-1", "chunk-2", "chunk-3"]
+    assert answer.meta["claims"] == 3
+
+
+def test_a_claim_without_support_keeps_the_whole_question_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Streamflix raised subscription prices in Canada during October for members."),
+        passage(2, "Streamflix lost paying subscribers across Europe after the summer quarter."),
+    ]
+    answer = generator.generate(
+        "Which service raised subscription prices in Canada during October, lost paying "
+        "subscribers across Europe, and is expected to launch a cheaper advertising plan?",
+        passages,
+    )
+    assert answer.refused and answer.citations == []
+    assert "per claim" in answer.meta["refusal_reason"]

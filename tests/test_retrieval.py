@@ -9,7 +9,8 @@ import pytest
 
 from index import Settings, ingest
 from qa import retrieve
-from qa.retrieval import fact_clauses, question_cues
+from qa.claims import fact_clauses
+from qa.retrieval import question_cues
 
 OUTLETS = ["The Verge", "TechCrunch", "Fortune", "Sporting News"]
 

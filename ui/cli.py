@@ -1,4 +1,4 @@
-"""The ``newsdesk`` command: ``ingest``, ``stats``, ``ask``, ``chat`` and ``eval``.
+"""The ``newsdesk`` command: ``ingest``, ``stats``, ``ask``, ``chat``, ``eval`` and ``serve``.
 
 Errors from our exception tree are printed as one line with what to do, and the exit
 code is 1 (2 for bad usage); a traceback means a bug.
@@ -11,7 +11,6 @@ import json
 import os
 import sys
 from collections.abc import Sequence
-from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -70,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_chat = commands.add_parser("chat", help="a conversation in the terminal")
     p_chat.add_argument("-k", type=int, default=10)
 
+    p_serve = commands.add_parser("serve", help="start the browser chat")
+    p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
+    p_serve.add_argument("--port", type=int, default=7860, help="port (default 7860)")
+
     p_eval = commands.add_parser("eval", help="score a QA file (see shared/eval/README.md)")
     p_eval.add_argument("file", type=Path)
     return parser
@@ -102,6 +105,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(settings, args)
         if args.command == "eval":
             return _eval(settings, args)
+        if args.command == "serve":
+            from ui.app import serve
+
+            serve(settings, host=args.host, port=args.port)
+            return 0
     except NewsdeskError as exc:
         print(f"newsdesk: error: {exc}", file=sys.stderr)
         return 1
@@ -153,19 +161,10 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
         settings=settings,
     )
     if args.json:
-        print(json.dumps(answer_to_dict(answer), indent=2, ensure_ascii=False))
+        print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
     else:
         print(render_answer(answer))
     return 0
-
-
-def answer_to_dict(answer: Any) -> dict[str, Any]:
-    return {
-        "text": answer.text,
-        "refused": answer.refused,
-        "citations": [asdict(c) for c in answer.citations],
-        "meta": answer.meta,
-    }
 
 
 def render_answer(answer: Any) -> str:

@@ -1,0 +1,156 @@
+"""What the browser is given: escaped text, citation links, source cards, safe uploads."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from index.stats import IndexStats
+from qa import Answer, Citation
+from ui import render
+from ui.uploads import UploadError, check_upload, safe_name
+
+PAYLOADS = [
+    "<script>window.__pwned = 1</script>",
+    '<img src=x onerror="window.__pwned = 2">',
+    "[click me](javascript:window.__pwned=3)",
+    '<a href="javascript:alert(1)">link</a>',
+]
+
+
+def citation(number: int, text: str, quote: str = "", url: str = "", title: str = "T") -> Citation:
+    return Citation(
+        number=number,
+        title=title,
+        source="Test Wire",
+        date="2023-10-01",
+        url=url,
+        text=text,
+        score=0.87,
+        chunk_id=f"c{number}",
+        quote=quote,
+    )
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_article_text_in_an_answer_cannot_become_markup(payload: str) -> None:
+    answer = Answer(text=f"Officials said {payload} on Monday [1].", citations=[citation(1, "x")])
+    shown = render.answer_markdown(answer)
+    assert "<script" not in shown and "<img" not in shown and "<a " not in shown
+    assert not re.search(r"(?<!\\)\]\(javascript:", shown)  # no live Markdown link
+    assert shown.endswith("on Monday [[1]](#source-1).")
+
+
+def test_citation_markers_link_to_their_source_cards() -> None:
+    answer = Answer(text="One [1]. Two [2].", citations=[citation(1, "a"), citation(2, "b")])
+    assert render.answer_markdown(answer) == "One [[1]](#source-1). Two [[2]](#source-2)."
+
+
+def test_an_llm_answer_keeps_markdown_but_not_html_or_script_links() -> None:
+    answer = Answer(text="**Bold** claim [1]. [see](javascript:alert(1)) <b>x</b>")
+    shown = render.answer_markdown(answer, literal=False)
+    assert shown.startswith("**Bold** claim [[1]](#source-1).")
+    assert "javascript:" not in shown and "<b>" not in shown
+
+
+def test_markdown_punctuation_in_article_text_is_shown_literally() -> None:
+    assert render.escape_markdown("# Not a heading\n- not a list *nor bold*") == (
+        "\\# Not a heading\n\\- not a list \\*nor bold\\*"
+    )
+    assert render.escape_markdown("Mi-35M helicopters (four)") == "Mi-35M helicopters (four)"
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_source_cards_escape_titles_and_passages(payload: str) -> None:
+    html = render.source_cards([citation(1, f"Before. {payload} After.", title=payload)])
+    assert "<script" not in html and "<img" not in html and 'href="javascript' not in html
+    assert 'id="source-1"' in html
+
+
+def test_a_card_links_only_to_web_addresses() -> None:
+    safe = render.source_cards([citation(1, "x", url="https://example.org/a?b=1&c=2")])
+    assert 'href="https://example.org/a?b=1&amp;c=2"' in safe
+    unsafe = render.source_cards([citation(1, "x", url="javascript:alert(1)")])
+    assert "href" not in unsafe
+
+
+def test_the_supporting_sentence_is_highlighted_in_its_passage() -> None:
+    passage = (
+        "The talks began on Monday. Russia gave four helicopters. Nothing else <b>happened</b>."
+    )
+    shown = render.highlight(passage, "Russia gave four helicopters.")
+    assert "<mark>Russia gave four helicopters.</mark>" in shown
+    assert "&lt;b&gt;happened&lt;/b&gt;" in shown
+
+
+def test_a_refusal_has_no_cards() -> None:
+    assert render.source_cards([]) == ""
+
+
+def test_the_corpus_line_and_stats_table_describe_the_index() -> None:
+    stats = IndexStats(
+        index_dir="x",
+        documents=609,
+        chunks=6976,
+        sources={"TechCrunch": 97, "The Verge": 45},
+        first_date="2023-09-26",
+        last_date="2023-12-26",
+        updated_at="2026-11-22T10:00:00+00:00",
+        duplicates={"duplicate documents": 3},
+    )
+    line = render.corpus_line(stats)
+    assert "609 indexed articles from 2 sources, 2023-09-26 to 2023-12-26" in line
+    table = render.stats_markdown(stats)
+    assert "| Documents | 609 |" in table and "| Chunks | 6,976 |" in table
+    assert "3 duplicate documents" in table
+    assert "No articles are indexed yet" in render.corpus_line(None)
+
+
+def test_example_questions_come_from_headlines_without_repeats() -> None:
+    titles = [
+        "Lavrov visits Pakistan",
+        "Lavrov visits Pakistan",
+        "Short",
+        "Apple ships a new phone.",
+    ]
+    assert render.example_questions(titles) == [
+        "What do the articles say about “Lavrov visits Pakistan”?",
+        "What do the articles say about “Apple ships a new phone”?",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("../../etc/passwd.txt", "passwd.txt"),
+        ("C:\\Users\\me\\report.md", "report.md"),
+        (".hidden.json", "hidden.json"),
+        ("news <script>.html", "news_script.html"),
+        ("März Bericht.TXT", "M_rz_Bericht.txt"),
+        ("noextension", "noextension"),
+    ],
+)
+def test_upload_names_are_reduced_to_plain_file_names(given: str, kept: str) -> None:
+    assert safe_name(given) == kept
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "reason"),
+    [
+        ("a.exe", b"MZ\x90\x00", "cannot be indexed"),
+        ("a.txt", b"", "empty"),
+        ("a.txt", b"   \n\n", "empty"),
+        ("a.txt", bytes(range(256)) * 40, "binary"),
+        ("a.json", b'{"title": "x", "body": ', "JSON"),
+        ("a.txt", b"x" * 200_001, "limit"),
+        ("a.txt", "Café owners in Zürich said prices rose.".encode("latin-1"), "not UTF-8"),
+    ],
+)
+def test_bad_uploads_are_refused_with_a_reason(name: str, data: bytes, reason: str) -> None:
+    with pytest.raises(UploadError, match=reason):
+        check_upload(name, data, max_bytes=200_000)
+
+
+def test_a_plain_article_upload_passes_the_checks() -> None:
+    check_upload("a.md", "# Prices\n\nCafé owners in Zürich said prices rose.".encode(), 10_000)

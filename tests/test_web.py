@@ -1,0 +1,356 @@
+"""The browser chat, for real: `newsdesk serve` in a subprocess on a free port, driven by
+gradio_client and by Debian's Chromium through Playwright.
+
+The index (bundled corpus plus an article full of script payloads) lives in the test's
+tmp folder. The upload tests run last in this module because they grow the index.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from index import Settings, ingest
+from tests.conftest import ROOT, SEED_CORPUS
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+]
+XSS_ARTICLE = """Harbour festival breaks its attendance record
+
+The Kestrel Bay harbour festival drew 48,000 visitors this year, organisers said <img src=x onerror="window.__pwned=1"> on Sunday evening.
+
+The mayor thanked the volunteers <script>window.__pwned=2</script> who cleaned the beaches every morning of the festival week.
+
+Tickets were sold through the city website [free tickets](javascript:window.__pwned=3) and at the harbour gate.
+"""
+XSS_QUESTION = "How many visitors did the Kestrel Bay harbour festival draw?"
+HELICOPTERS = "How many helicopters did Russia give Pakistan?"
+UPLOADED_ARTICLE = """Glassworks museum opens in Tarnow
+
+The new glassworks museum in Tarnow opened on Saturday with 312 hand-blown vases on display, the city council said.
+
+The museum's director, Irena Wolska, said the collection took eleven years to assemble from private donors.
+"""
+UPLOAD_QUESTION = "How many hand-blown vases does the glassworks museum in Tarnow display?"
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def get_json(url: str) -> tuple[int, dict]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            return response.status, json.loads(response.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, json.loads(exc.read())
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """A running `newsdesk serve` over its own index; yields (base URL, index dir)."""
+    root = tmp_path_factory.mktemp("web")
+    corpus = root / "corpus"
+    shutil.copytree(SEED_CORPUS, corpus)
+    (corpus / "harbour-festival.txt").write_text(XSS_ARTICLE, "utf-8")
+    index_dir = root / "index"
+    ingest(Settings(index_dir=index_dir), [corpus])
+
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    env["NEWSDESK_INDEX_DIR"] = str(index_dir)
+    log = (root / "server.log").open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 240
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"the server exited: {(root / 'server.log').read_text()[-3000:]}")
+        try:
+            if get_json(f"{url}/healthz")[0] == 200:
+                break
+        except OSError:
+            pass
+        time.sleep(0.5)
+    else:
+        process.kill()
+        pytest.fail("the server did not answer /healthz within 240 s")
+    yield url, index_dir
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+    log.close()
+
+
+@pytest.fixture(scope="module")
+def client(server: tuple[str, Path]):  # type: ignore[no-untyped-def]
+    from gradio_client import Client
+
+    return Client(server[0] + "/", verbose=False)
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_healthz_reports_ok_with_index_stats(server: tuple[str, Path]) -> None:
+    status, body = get_json(f"{server[0]}/healthz")
+    assert status == 200
+    assert body["status"] == "ok"
+    assert body["documents"] == 6 and body["chunks"] > 20
+
+
+def test_the_ask_endpoint_returns_a_cited_answer_as_json(client) -> None:  # type: ignore[no-untyped-def]
+    answer = client.predict(HELICOPTERS, api_name="/ask")
+    assert not answer["refused"]
+    assert "four" in answer["text"] and "[1]" in answer["text"]
+    first = answer["citations"][0]
+    assert first["number"] == 1 and first["title"]
+    assert first["quote"] and first["quote"].split(". ")[-1].rstrip(".") in first["text"]
+
+
+def test_the_ask_endpoint_resolves_follow_ups_from_the_history(client) -> None:  # type: ignore[no-untyped-def]
+    first = client.predict("What did Zamir Kabulov say about Pakistan?", api_name="/ask")
+    history = [
+        {"role": "user", "content": "What did Zamir Kabulov say about Pakistan?"},
+        {"role": "assistant", "content": first["text"]},
+    ]
+    follow = client.predict(
+        "What did he warn could happen if too much pressure was put on it?",
+        history,
+        api_name="/ask",
+    )
+    assert "Kabulov" in follow["query"]
+    assert "destabilise" in follow["text"] and follow["citations"]
+
+
+def test_the_ask_endpoint_refuses_what_the_articles_do_not_cover(client) -> None:  # type: ignore[no-untyped-def]
+    answer = client.predict("Who won the football World Cup in 2018?", api_name="/ask")
+    assert answer["refused"] and answer["citations"] == []
+    assert answer["text"].startswith("The articles don't say")
+
+
+def test_the_ask_endpoint_explains_a_bad_question(client) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client.exceptions import AppError
+
+    with pytest.raises(AppError, match="question is empty"):
+        client.predict("   ", api_name="/ask")
+    with pytest.raises(AppError, match="limit is 2,000"):
+        client.predict("why " * 5000, api_name="/ask")
+    with pytest.raises(AppError, match="date must look like"):
+        client.predict(HELICOPTERS, [], 10, [], "last week", "", api_name="/ask")
+    assert not client.predict(HELICOPTERS, api_name="/ask")["refused"]  # still serving
+
+
+def test_the_chat_streams_and_remembers_the_conversation(server: tuple[str, Path]) -> None:
+    from gradio_client import Client
+
+    chat = Client(server[0] + "/", verbose=False)  # its own session: its own conversation
+    job = chat.submit(
+        "What did Zamir Kabulov say about Pakistan?", [], 10, [], "", "", api_name="/chat"
+    )
+    updates = list(job)
+    shown, cards, box = job.result()
+    assert len(updates) >= 3  # the question, then the answer in pieces
+    assert shown[-1]["role"] == "assistant" and "[[1]](#source-1)" in _text(shown[-1])
+    assert 'id="source-1"' in cards and "<mark>" in cards and box == ""
+
+    follow, cards, _ = chat.predict(
+        "What did he warn could happen if too much pressure was put on it?",
+        shown,
+        10,
+        [],
+        "",
+        "",
+        api_name="/chat",
+    )
+    assert "destabilise" in _text(follow[-1])
+
+
+def test_the_chat_shows_a_refusal_without_cards(client) -> None:  # type: ignore[no-untyped-def]
+    shown, cards, _ = client.predict(
+        "Who won the football World Cup in 2018?", [], 10, [], "", "", api_name="/chat"
+    )
+    assert "The articles don't say" in _text(shown[-1])
+    assert "source-" not in cards and "don't cover" in cards
+
+
+def test_an_article_s_markup_reaches_the_chat_only_as_escaped_text(client) -> None:  # type: ignore[no-untyped-def]
+    shown, cards, _ = client.predict(XSS_QUESTION, [], 10, [], "", "", api_name="/chat")
+    reply = _text(shown[-1])
+    assert "48,000" in reply
+    assert "<img" not in reply and "<script" not in cards and "<img" not in cards
+
+
+def _text(message: dict) -> str:
+    content = message["content"]
+    if isinstance(content, list):
+        return " ".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+# --- the browser -----------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    if not CHROMIUM.exists():
+        pytest.fail(
+            "Debian's chromium is not installed: run `make browser` (apt-get install chromium)"
+        )
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield chromium
+        chromium.close()
+
+
+def open_chat(browser, url: str, width: int = 1280):  # type: ignore[no-untyped-def]
+    page = browser.new_page(viewport={"width": width, "height": 900})
+    dialogs: list[str] = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    page.goto(url + "/")
+    page.wait_for_selector("#nd-question textarea", timeout=60_000)
+    return page, dialogs
+
+
+def ask_in_page(page, question: str) -> None:  # type: ignore[no-untyped-def]
+    box = page.locator("#nd-question textarea")
+    box.fill(question)
+    box.press("Enter")
+
+
+@pytest.mark.browser
+def test_a_person_asks_and_sees_a_cited_answer_with_its_source_card(
+    server: tuple[str, Path], browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page, dialogs = open_chat(browser, server[0])
+    ask_in_page(page, HELICOPTERS)
+    link = page.locator('#nd-chat a[href="#source-1"]').last
+    link.wait_for(timeout=60_000)
+    assert link.inner_text().strip() in ("1", "[1]")
+    card = page.locator("#nd-sources #source-1")
+    card.wait_for(timeout=30_000)
+    assert "four transport-combat helicopters" in " ".join(card.locator("mark").all_inner_texts())
+    assert "four" in page.locator("#nd-chat").inner_text()
+    page.screenshot(path=str(tmp_path / "chat.png"), full_page=True)
+    assert dialogs == []
+
+    phone, _ = open_chat(browser, server[0], width=390)
+    ask_in_page(phone, HELICOPTERS)
+    phone.locator("#nd-sources #source-1").wait_for(timeout=60_000)
+    phone.screenshot(path=str(tmp_path / "phone.png"), full_page=True)
+    page.close()
+    phone.close()
+
+
+@pytest.mark.browser
+def test_scripts_in_an_article_never_run_in_the_page(
+    server: tuple[str, Path], browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    page, dialogs = open_chat(browser, server[0])
+    ask_in_page(page, XSS_QUESTION)
+    page.locator("#nd-sources #source-1").wait_for(timeout=60_000)
+    page.wait_for_timeout(1000)  # give any injected handler the chance to fire
+    chat_text = page.locator("#nd-chat").inner_text()
+    assert "48,000" in chat_text
+    assert "onerror" in chat_text or "onerror" in page.locator("#nd-sources").inner_text()
+    for link in page.locator("#nd-chat a, #nd-sources a").all():
+        assert not (link.get_attribute("href") or "").lower().startswith("javascript")
+    page.screenshot(path=str(tmp_path / "xss.png"), full_page=True)
+    assert page.evaluate("window.__pwned") is None
+    assert dialogs == []
+    page.close()
+
+
+# --- uploads (these grow the index, so they come last) -----------------------------------------
+
+
+def test_a_bad_upload_changes_nothing_and_says_why(
+    server: tuple[str, Path], client, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import handle_file
+
+    before = get_json(f"{server[0]}/healthz")[1]
+    binary = tmp_path / "photo.txt"
+    binary.write_bytes(bytes(range(256)) * 64)
+    broken = tmp_path / "feed.json"
+    broken.write_text('{"title": "x", "body": ', "utf-8")
+    status, *_ = client.predict([handle_file(binary), handle_file(broken)], api_name="/upload")
+    assert "Not added: photo.txt" in status and "Not added: feed.json" in status
+    assert get_json(f"{server[0]}/healthz")[1]["chunks"] == before["chunks"]
+    assert not (server[1] / "uploads" / "photo.txt").exists()
+
+
+def test_an_uploaded_article_can_be_asked_about_at_once(
+    server: tuple[str, Path], client, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    from gradio_client import handle_file
+
+    assert client.predict(UPLOAD_QUESTION, api_name="/ask")["refused"]
+    article = tmp_path / "museum news.txt"
+    article.write_text(UPLOADED_ARTICLE, "utf-8")
+    status, stats_table, corpus_line, *_ = client.predict(
+        [handle_file(article)], api_name="/upload"
+    )
+    assert "Added 1 file(s): museum_news.txt" in status.replace("\\", "")  # Markdown-escaped
+    assert "| Documents | 7 |" in stats_table and "7 indexed articles" in corpus_line
+    answer = client.predict(UPLOAD_QUESTION, api_name="/ask")
+    assert not answer["refused"] and "312" in answer["text"]
+    assert answer["citations"][0]["title"] == "Glassworks museum opens in Tarnow"
+
+    again, *_ = client.predict([handle_file(article)], api_name="/upload")
+    assert "Already indexed" in again
+
+
+@pytest.mark.browser
+def test_a_person_uploads_an_article_in_the_index_tab(
+    server: tuple[str, Path], browser, tmp_path: Path
+) -> None:  # type: ignore[no-untyped-def]
+    article = tmp_path / "rail.md"
+    article.write_text(
+        "# Night train returns to Vellmar\n\nThe night train to Vellmar resumed service on "
+        "Friday after a pause of nine years, with 14 sleeper cars, the operator said.\n",
+        "utf-8",
+    )
+    page, dialogs = open_chat(browser, server[0])
+    page.get_by_role("tab", name="Index").click()
+    page.locator("#nd-upload input[type=file]").set_input_files(str(article))
+    page.locator("#nd-upload").get_by_text("rail.md").first.wait_for(timeout=30_000)
+    page.locator("#nd-add").click()
+    page.locator("#nd-upload-status").get_by_text("Added 1 file").wait_for(timeout=120_000)
+    page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)
+    page.get_by_role("tab", name="Chat").click()
+    ask_in_page(page, "How many sleeper cars does the night train to Vellmar have?")
+    page.locator("#nd-sources #source-1").wait_for(timeout=60_000)
+    assert "Vellmar" in page.locator("#nd-sources").inner_text()
+    assert dialogs == []
+    page.close()
