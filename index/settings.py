@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,16 @@ class Settings:
                                                  (and larger uploads refused)
     ``upload_folder``    NEWSDESK_UPLOAD_DIR     where the web app keeps uploaded articles;
                                                  default: ``uploads`` inside the index folder
+    ``generator``        NEWSDESK_GENERATOR      "extractive" or "llm"; "" picks "llm" when
+                                                 an LLM server is configured
+    ``llm_base_url``     NEWSDESK_LLM_BASE_URL   OpenAI-compatible server, e.g.
+                                                 http://127.0.0.1:11434/v1 (Ollama)
+    ``llm_model``        NEWSDESK_LLM_MODEL      the model name the server knows
+    ``llm_api_key``      NEWSDESK_LLM_API_KEY    sent as a bearer token; never printed
+    ``llm_timeout``      NEWSDESK_LLM_TIMEOUT    seconds per request (default 60)
+    ``llm_retries``      NEWSDESK_LLM_RETRIES    retries after a failed request (default 1)
+    ``llm_fallback``     NEWSDESK_LLM_FALLBACK   "1": answer extractively when the LLM
+                                                 fails; "0": report the error instead
     """
 
     index_dir: Path = DEFAULT_INDEX_DIR
@@ -46,6 +56,13 @@ class Settings:
     model_path: str = ""
     max_file_mb: float = 64.0
     upload_folder: Path | None = None
+    generator: str = ""
+    llm_base_url: str = ""
+    llm_model: str = ""
+    llm_api_key: str = field(default="", repr=False)
+    llm_timeout: float = 60.0
+    llm_retries: int = 1
+    llm_fallback: bool = True
 
     def __post_init__(self) -> None:
         for name in ("index_dir", "corpus_dir", "upload_folder"):
@@ -61,6 +78,18 @@ class Settings:
             raise ConfigError(f"embed_batch_size must be at least 1, got {self.embed_batch_size}")
         if self.device not in ("", "cpu", "cuda"):
             raise ConfigError(f'device must be "cpu", "cuda" or empty, got {self.device!r}')
+        if self.generator not in ("", "extractive", "llm"):
+            raise ConfigError(
+                f'generator must be "extractive" or "llm", got {self.generator!r} '
+                "(NEWSDESK_GENERATOR or --generator)"
+            )
+        if self.generator == "llm" and not (self.llm_base_url and self.llm_model):
+            raise ConfigError(
+                "the llm generator needs NEWSDESK_LLM_BASE_URL and NEWSDESK_LLM_MODEL "
+                "(or --llm-base-url and --llm-model)"
+            )
+        if self.llm_timeout <= 0 or self.llm_retries < 0:
+            raise ConfigError("NEWSDESK_LLM_TIMEOUT must be positive and NEWSDESK_LLM_RETRIES >= 0")
         if self.max_file_mb <= 0:
             raise ConfigError(f"max_file_mb must be positive, got {self.max_file_mb}")
 
@@ -80,6 +109,18 @@ class Settings:
         return cls(**values)
 
     @property
+    def answer_generator(self) -> str:
+        """The generator ``ask`` uses unless told otherwise."""
+        if self.generator:
+            return self.generator
+        return "llm" if self.llm_base_url and self.llm_model else "extractive"
+
+    @property
+    def generators(self) -> list[str]:
+        """Every generator this configuration can use."""
+        return ["extractive", "llm"] if self.llm_base_url and self.llm_model else ["extractive"]
+
+    @property
     def upload_dir(self) -> Path:
         return self.upload_folder or self.index_dir / "uploads"
 
@@ -97,12 +138,31 @@ _ENV_NAMES = {
     "model_path": "NEWSDESK_EMBED_MODEL",
     "max_file_mb": "NEWSDESK_MAX_FILE_MB",
     "upload_folder": "NEWSDESK_UPLOAD_DIR",
+    "generator": "NEWSDESK_GENERATOR",
+    "llm_base_url": "NEWSDESK_LLM_BASE_URL",
+    "llm_model": "NEWSDESK_LLM_MODEL",
+    "llm_api_key": "NEWSDESK_LLM_API_KEY",
+    "llm_timeout": "NEWSDESK_LLM_TIMEOUT",
+    "llm_retries": "NEWSDESK_LLM_RETRIES",
+    "llm_fallback": "NEWSDESK_LLM_FALLBACK",
 }
 
-_TYPES: dict[str, type] = {"chunk_tokens": int, "embed_batch_size": int, "max_file_mb": float}
+_TYPES: dict[str, type] = {
+    "chunk_tokens": int,
+    "embed_batch_size": int,
+    "max_file_mb": float,
+    "llm_timeout": float,
+    "llm_retries": int,
+}
 
 
 def _convert(name: str, var: str, raw: str) -> Any:
+    if name == "llm_fallback":
+        if raw.lower() in ("1", "true", "yes", "on"):
+            return True
+        if raw.lower() in ("0", "false", "no", "off"):
+            return False
+        raise ConfigError(f"{var}={raw!r} must be 1 or 0")
     kind = _TYPES.get(name, str)
     try:
         return kind(raw)

@@ -3,6 +3,9 @@
 >>> from qa import ask
 >>> answer = ask("How many helicopters did Russia give Pakistan?")
 >>> answer.text, [c.title for c in answer.citations]
+>>> stream = ask_stream("Who visited Islamabad?")   # text pieces as they are generated
+>>> for piece in stream: print(piece, end="")
+>>> stream.answer                                     # the checked Answer
 """
 
 from index.errors import (
@@ -15,12 +18,13 @@ from index.errors import (
     QuestionError,
 )
 from index.settings import Settings
-from qa.engine import MAX_QUESTION_CHARS, ask, retrieve
+from qa.engine import MAX_QUESTION_CHARS, AnswerStream, ask, ask_stream, retrieve
 from qa.types import Answer, Citation, Passage
 
 __all__ = [
     "MAX_QUESTION_CHARS",
     "Answer",
+    "AnswerStream",
     "Citation",
     "ConfigError",
     "CorpusError",
@@ -32,5 +36,6 @@ __all__ = [
     "QuestionError",
     "Settings",
     "ask",
+    "ask_stream",
     "retrieve",
 ]

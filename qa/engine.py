@@ -6,26 +6,30 @@ index since it was opened; it notices through the manifest's modification time.
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
 
 from index import embedding, lexical
-from index.errors import IndexNotBuiltError, QuestionError
+from index.errors import ConfigError, GenerationError, IndexNotBuiltError, QuestionError
 from index.manifest import MANIFEST_FILE
 from index.settings import Settings
 from index.store import ChunkStore, index_exists
-from qa.extractive import ExtractiveGenerator
-from qa.followup import standalone_query
+from qa.extractive import QUESTION_WORDS, ExtractiveGenerator
+from qa.followup import message_text, standalone_query
 from qa.retrieval import Filters, hybrid_search, question_cues
 from qa.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 2000
 DEFAULT_K = 10
 VECTOR_CACHE = 50_000
+STREAM_WORDS = 4
+
+log = logging.getLogger("newsdesk.qa")
 
 
 class Generator(Protocol):
@@ -47,10 +51,31 @@ class Engine:
         self.opened_at = _manifest_mtime(settings.index_dir)
         self._vectors: dict[str, list[float]] = {}
         self._vectors_lock = threading.Lock()
-        self.generator: Generator = ExtractiveGenerator(
+        self.extractive = ExtractiveGenerator(
             analyze=self.lexical.analyze,
             idf=self.lexical.idf,
             embed_many=self.embed_many,
+        )
+        self.generator: Generator = self.extractive
+        self.llm: Any = None
+        if settings.llm_base_url and settings.llm_model:
+            from qa.llm import LLMGenerator
+
+            self.llm = LLMGenerator(settings, self.lexical.analyze, QUESTION_WORDS)
+            if settings.answer_generator == "llm":
+                self.generator = self.llm
+
+    def generator_named(self, name: str | None) -> Generator:
+        if not name:
+            return self.generator
+        if name == "extractive":
+            return self.extractive
+        if name == "llm" and self.llm is not None:
+            return self.llm  # type: ignore[no-any-return]
+        raise ConfigError(
+            f"there is no {name!r} answer generator here; configured: "
+            f"{', '.join(self.settings.generators)} (set NEWSDESK_LLM_BASE_URL and "
+            "NEWSDESK_LLM_MODEL for llm)"
         )
 
     def embed_query(self, text: str) -> list[float]:
@@ -132,18 +157,39 @@ def _search(
     date_from: date | None,
     date_to: date | None,
     settings: Settings | None,
+    generator: Generator | None = None,
 ) -> tuple[Engine, str, list[Passage]]:
-    """Validate, open the index, resolve a follow-up, retrieve: what ask and retrieve share."""
+    """Validate, open the index, resolve a follow-up, retrieve: what ask and retrieve share.
+
+    With the LLM generator, a follow-up is condensed into a standalone question by the
+    model; if that fails, or without an LLM, earlier turns' names are carried over.
+    """
     if k < 1:
         raise QuestionError(f"k must be at least 1, got {k}")
     text = clean_question(question)
     engine = get_engine(settings)
     query = standalone_query(text, history)
+    if generator is not None and generator is engine.llm and history:
+        query = _condensed(engine, text, history) or query
     return (
         engine,
         query,
         engine.retrieve(query, k, Filters(tuple(sources or ()), date_from, date_to)),
     )
+
+
+def _condensed(engine: Engine, question: str, history: Sequence[dict[str, Any]]) -> str:
+    turns = [
+        {"role": str(m.get("role")), "content": message_text(m.get("content"))}
+        for m in history
+        if m.get("role") in ("user", "assistant")
+    ]
+    try:
+        condensed: str = engine.llm.condense(question, turns)
+    except GenerationError as exc:
+        log.warning("could not condense the follow-up: %s", exc)
+        return ""
+    return condensed if 3 <= len(condensed) <= MAX_QUESTION_CHARS else ""
 
 
 def retrieve(
@@ -169,20 +215,166 @@ def ask(
     sources: Sequence[str] | None = None,
     date_from: date | None = None,
     date_to: date | None = None,
+    generator: str | None = None,
     settings: Settings | None = None,
 ) -> Answer:
-    """Answer with cited sentences from the articles, or say that they don't say."""
+    """Answer with cited sentences from the articles, or say that they don't say.
+
+    ``generator`` picks "extractive" or "llm" (default: ``Settings.answer_generator``).
+    """
+    stream = ask_stream(
+        question,
+        history,
+        k=k,
+        sources=sources,
+        date_from=date_from,
+        date_to=date_to,
+        generator=generator,
+        settings=settings,
+        pieces=False,
+    )
+    for _ in stream:
+        pass
+    return stream.answer
+
+
+class AnswerStream:
+    """Text pieces as they are generated; ``answer`` holds the checked Answer at the end.
+
+    What streams is the model's raw text; the final ``answer`` may differ (invalid
+    citation numbers removed, sources renumbered, or an extractive fallback).
+    """
+
+    def __init__(self, pieces: Iterator[str], finish: Callable[[str], Answer]) -> None:
+        self._pieces = pieces
+        self._finish = finish
+        self._answer: Answer | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        collected: list[str] = []
+        for piece in self._pieces:
+            collected.append(piece)
+            yield piece
+        self._answer = self._finish("".join(collected))
+
+    @property
+    def answer(self) -> Answer:
+        if self._answer is None:
+            raise RuntimeError("iterate the stream to the end before reading its answer")
+        return self._answer
+
+
+def ask_stream(
+    question: str,
+    history: Sequence[dict[str, Any]] | None = None,
+    *,
+    k: int = DEFAULT_K,
+    sources: Sequence[str] | None = None,
+    date_from: date | None = None,
+    date_to: date | None = None,
+    generator: str | None = None,
+    settings: Settings | None = None,
+    pieces: bool = True,
+) -> AnswerStream:
+    """Like ``ask``, streamed: iterate for text pieces, then read ``.answer``.
+
+    Bad questions and a missing index raise here, before anything streams.
+    """
     started = time.perf_counter()
-    engine, query, passages = _search(question, history, k, sources, date_from, date_to, settings)
+    engine = get_engine(settings)
+    chosen = engine.generator_named(generator)
+    engine, query, passages = _search(
+        question, history, k, sources, date_from, date_to, settings, chosen
+    )
     retrieved = time.perf_counter()
-    answer = engine.generator.generate(query, passages)
-    meta = {
-        **answer.meta,
-        "generator": engine.generator.name,
-        "retrieval_ms": round((retrieved - started) * 1000, 1),
-        "total_ms": round((time.perf_counter() - started) * 1000, 1),
-        "passages": len(passages),
-    }
+    failure: list[GenerationError] = []
+
+    llm: Any = engine.llm
+
+    def produce() -> Iterator[str]:
+        if llm is not None and chosen.name == "llm":
+            try:
+                yield from llm.stream(query, passages)
+            except GenerationError as exc:
+                failure.append(exc)
+            return
+        answer = chosen.generate(query, passages)
+        finished.append(answer)
+        if pieces:
+            words = answer.text.split(" ")
+            for start in range(0, len(words), STREAM_WORDS):
+                yield " ".join(words[start : start + STREAM_WORDS]) + (
+                    " " if start + STREAM_WORDS < len(words) else ""
+                )
+
+    finished: list[Answer] = []
+
+    def finish(text: str) -> Answer:
+        answer = finished[0] if finished else _llm_answer(engine, query, passages, text, failure)
+        meta = {
+            **answer.meta,
+            "generator": answer.meta.get("generator", chosen.name),
+            "retrieval_ms": round((retrieved - started) * 1000, 1),
+            "total_ms": round((time.perf_counter() - started) * 1000, 1),
+            "passages": len(passages),
+        }
+        return Answer(
+            text=answer.text,
+            citations=answer.citations,
+            refused=answer.refused,
+            query=query,
+            meta=meta,
+        )
+
+    return AnswerStream(produce(), finish)
+
+
+def _llm_answer(
+    engine: Engine,
+    query: str,
+    passages: list[Passage],
+    text: str,
+    failure: list[GenerationError],
+) -> Answer:
+    """Check the model's answer, or fall back to the extractive one when the model
+    failed (if allowed) or cited nothing although the passages hold evidence."""
+    if not failure:
+        try:
+            answer: Answer = engine.llm.finish(query, passages, text)
+        except GenerationError as exc:
+            failure.append(exc)
+        else:
+            if answer.refused or answer.citations:
+                return answer
+            fallback = engine.extractive.generate(query, passages)
+            if fallback.refused:
+                return Answer(
+                    text=fallback.text,
+                    refused=True,
+                    query=query,
+                    meta={**fallback.meta, "llm_uncited": text, "generator": "llm"},
+                )
+            return _with_meta(
+                fallback,
+                fallback="the model cited no passage; this is the extractive answer instead",
+                llm_uncited=text,
+            )
+    error = failure[0]
+    if not engine.settings.llm_fallback:
+        raise error
+    log.warning("LLM failed, answering extractively: %s", error)
+    return _with_meta(
+        engine.extractive.generate(query, passages),
+        fallback=f"{error} — this is the extractive answer instead",
+        llm_error=str(error),
+    )
+
+
+def _with_meta(answer: Answer, **extra: Any) -> Answer:
     return Answer(
-        text=answer.text, citations=answer.citations, refused=answer.refused, query=query, meta=meta
+        text=answer.text,
+        citations=answer.citations,
+        refused=answer.refused,
+        query=answer.query,
+        meta={**answer.meta, **extra, "generator": "extractive"},
     )

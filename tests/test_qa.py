@@ -34,6 +34,8 @@ def markers(answer: Answer) -> list[int]:
 def test_public_api_is_exactly_what_qa_exports() -> None:
     assert set(qa.__all__) == {
         "ask",
+        "ask_stream",
+        "AnswerStream",
         "retrieve",
         "Answer",
         "Citation",

@@ -7,6 +7,7 @@ tmp folder. The upload tests run last in this module because they grow the index
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -76,38 +77,44 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
     index_dir = root / "index"
     ingest(Settings(index_dir=index_dir), [corpus])
 
+    with running_server(index_dir, root / "server.log") as url:
+        yield url, index_dir
+
+
+@contextlib.contextmanager
+def running_server(index_dir: Path, log_path: Path) -> Iterator[str]:
+    """`newsdesk serve` on a free port until the block ends; yields its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     env["NEWSDESK_INDEX_DIR"] = str(index_dir)
-    log = (root / "server.log").open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-        cwd=ROOT,
-        env=env,
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 240
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"the server exited: {(root / 'server.log').read_text()[-3000:]}")
+    with log_path.open("w") as log:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
+            cwd=ROOT,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
         try:
-            if get_json(f"{url}/healthz")[0] == 200:
-                break
-        except OSError:
-            pass
-        time.sleep(0.5)
-    else:
-        process.kill()
-        pytest.fail("the server did not answer /healthz within 240 s")
-    yield url, index_dir
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
-    log.close()
+            deadline = time.monotonic() + 240
+            while True:
+                if process.poll() is not None:
+                    pytest.fail(f"the server exited: {log_path.read_text()[-3000:]}")
+                if time.monotonic() > deadline:
+                    pytest.fail("the server did not answer /healthz within 240 s")
+                try:
+                    get_json(f"{url}/healthz")
+                    break
+                except OSError:
+                    time.sleep(0.5)
+            yield url
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
 @pytest.fixture(scope="module")
@@ -203,7 +210,9 @@ def test_the_chat_shows_a_refusal_without_cards(client) -> None:  # type: ignore
 
 
 def test_an_article_s_markup_reaches_the_chat_only_as_escaped_text(client) -> None:  # type: ignore[no-untyped-def]
-    shown, cards, _ = client.predict(XSS_QUESTION, [], 10, [], "", "", api_name="/chat")
+    shown, cards, _ = client.predict(
+        XSS_QUESTION, [], 10, [], "", "", "extractive", api_name="/chat"
+    )
     reply = _text(shown[-1])
     assert "48,000" in reply
     assert "<img" not in reply and "<script" not in cards and "<img" not in cards
@@ -354,3 +363,22 @@ def test_a_person_uploads_an_article_in_the_index_tab(
     assert "Vellmar" in page.locator("#nd-sources").inner_text()
     assert dialogs == []
     page.close()
+
+
+def test_without_an_index_the_app_says_so_and_an_upload_builds_one(tmp_path: Path) -> None:
+    from gradio_client import Client, handle_file
+
+    with running_server(tmp_path / "index", tmp_path / "server.log") as url:
+        status, body = get_json(f"{url}/healthz")
+        assert status == 503 and body["status"] == "no index"
+        assert "newsdesk ingest" in body["detail"]
+        client = Client(url + "/", verbose=False)
+        shown, _, _ = client.predict(HELICOPTERS, [], 10, [], "", "", api_name="/chat")
+        assert "There is no index yet" in _text(shown[-1])
+        article = tmp_path / "museum.txt"
+        article.write_text(UPLOADED_ARTICLE, "utf-8")
+        status_text, *_ = client.predict([handle_file(article)], api_name="/upload")
+        assert "Added 1 file(s)" in status_text
+        assert get_json(f"{url}/healthz")[1]["documents"] == 1
+        answer = client.predict(UPLOAD_QUESTION, api_name="/ask")
+        assert "312" in answer["text"] and answer["citations"]

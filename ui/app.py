@@ -24,7 +24,7 @@ from index.loaders import SUPPORTED_SUFFIXES
 from index.manifest import MANIFEST_FILE
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
-from qa import Answer, ask
+from qa import Answer, AnswerStream, ask, ask_stream
 from qa.followup import message_text
 from ui import render
 from ui.uploads import add_uploads
@@ -33,7 +33,6 @@ log = logging.getLogger("newsdesk.ui")
 
 CONCURRENCY = 4  # chats answered at once; ask() is CPU-bound, more would only queue in torch
 QUEUE_SIZE = 64
-STREAM_WORDS = 4
 DEFAULT_K = 10
 
 CSS = """
@@ -115,21 +114,23 @@ def build_blocks(settings: Settings) -> gr.Blocks:
     stats, _ = stats_cache.get()
     examples = _answerable_examples(settings) if stats else []
 
-    def ask_with(
+    def start(
         question: str,
         history: list[dict[str, Any]] | None,
         k: float,
         sources: list[str] | None,
         date_from: str,
         date_to: str,
-    ) -> Answer:
-        return ask(
+        generator: str | None = None,
+    ) -> AnswerStream:
+        return ask_stream(
             question,
             history=_history_for_ask(history),
             k=max(1, int(k or DEFAULT_K)),
             sources=sources or None,
             date_from=_parse_day(date_from, "from"),
             date_to=_parse_day(date_to, "to"),
+            generator=generator or None,
             settings=settings,
         )
 
@@ -141,6 +142,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         sources: list[str] | None,
         date_from: str,
         date_to: str,
+        generator: str | None = None,
     ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, str]], str, str]]:
         question = message_text(message).strip()
         if not question:
@@ -150,7 +152,18 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         yield shown, conversation, gr.skip(), ""
         cards = NO_SOURCES
         try:
-            answer = ask_with(question, conversation, k, sources, date_from, date_to)
+            stream = start(question, conversation, k, sources, date_from, date_to, generator)
+            partial = ""
+            for piece in stream:
+                partial += piece
+                preview = render.answer_markdown(Answer(text=partial), literal=False)
+                yield (
+                    [*shown, {"role": "assistant", "content": preview}],
+                    conversation,
+                    gr.skip(),
+                    "",
+                )
+            answer = stream.answer
         except IndexNotBuiltError:
             reply = NO_INDEX_REPLY
         except NewsdeskError as exc:
@@ -161,22 +174,13 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         else:
             reply = render.answer_markdown(
                 answer, literal=answer.meta.get("generator") == "extractive"
-            )
+            ) + render.answer_notes(answer)
             cards = render.source_cards(answer.citations) or REFUSED_SOURCES
             conversation = [
                 *conversation,
                 {"role": "user", "content": question},
                 {"role": "assistant", "content": answer.text},
             ]
-            words = reply.split(" ")
-            for end in range(STREAM_WORDS, len(words), STREAM_WORDS):
-                partial = " ".join(words[:end])
-                yield (
-                    [*shown, {"role": "assistant", "content": partial}],
-                    conversation,
-                    gr.skip(),
-                    "",
-                )
         yield [*shown, {"role": "assistant", "content": reply}], conversation, cards, ""
 
     def new_chat() -> tuple[list[dict[str, Any]], list[dict[str, str]], str, str]:
@@ -218,11 +222,15 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         sources: list[str] | None = None,
         date_from: str = "",
         date_to: str = "",
+        generator: str = "",
     ) -> dict[str, Any]:
         """Answer a question from the indexed articles. Returns text, refused, citations
         (number, title, source, date, url, text, score, quote) and meta."""
         try:
-            return ask_with(question, history, k, sources, date_from, date_to).to_dict()
+            stream = start(question, history, k, sources, date_from, date_to, generator)
+            for _ in stream:
+                pass
+            return stream.answer.to_dict()
         except NewsdeskError as exc:
             raise gr.Error(_sentence(str(exc))) from None
         except Exception:

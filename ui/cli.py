@@ -38,6 +38,15 @@ def build_parser() -> argparse.ArgumentParser:
         type=Path,
         help="index folder (default .newsdesk/index, or NEWSDESK_INDEX_DIR)",
     )
+    parser.add_argument(
+        "--generator",
+        choices=["extractive", "llm"],
+        help="answer generator (default: llm when an LLM server is configured)",
+    )
+    parser.add_argument(
+        "--llm-base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
+    )
+    parser.add_argument("--llm-model", help="model name on that server")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p_ingest = commands.add_parser("ingest", help="add article files to the index, or update it")
@@ -93,6 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             index_dir=args.index_dir,
             chunk_tokens=getattr(args, "chunk_tokens", None),
             embed_batch_size=getattr(args, "batch_size", None),
+            generator=args.generator,
+            llm_base_url=args.llm_base_url,
+            llm_model=args.llm_model,
         )
         if args.command == "ingest":
             return _ingest(settings, args)
@@ -150,28 +162,51 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ask(settings: Settings, args: argparse.Namespace) -> int:
-    from qa import ask
+    from qa import ask_stream
 
-    answer = ask(
+    stream = ask_stream(
         args.question,
         k=args.k,
         sources=args.sources,
         date_from=args.date_from,
         date_to=args.date_to,
         settings=settings,
+        pieces=not args.json,
     )
+    live = not args.json and settings.answer_generator == "llm" and sys.stdout.isatty()
+    streamed = []
+    for piece in stream:
+        streamed.append(piece)
+        if live:
+            print(piece, end="", flush=True)
+    answer = stream.answer
     if args.json:
         print(json.dumps(answer.to_dict(), indent=2, ensure_ascii=False))
-    else:
-        print(render_answer(answer))
+        return 0
+    if live:
+        print()
+        if "".join(streamed).strip() == answer.text.strip():
+            print(render_sources(answer))
+            return 0
+        print("checked:")
+    print(render_answer(answer))
     return 0
 
 
 def render_answer(answer: Any) -> str:
-    lines = [answer.text]
+    return "\n".join(filter(None, [answer.text, render_sources(answer)]))
+
+
+def render_sources(answer: Any) -> str:
+    """The numbered sources, then any sentence the citation check could not verify."""
+    lines = []
     for c in answer.citations:
         when = f", {c.date}" if c.date else ""
         lines.append(f"  [{c.number}] {c.title} ({c.source}{when})")
+    for item in answer.meta.get("unverified") or []:
+        lines.append(f"  unverified: {item['sentence']} ({item['reason']})")
+    if answer.meta.get("fallback"):
+        lines.append(f"  note: {answer.meta['fallback']}")
     return "\n".join(lines)
 
 

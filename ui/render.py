@@ -52,6 +52,20 @@ def answer_markdown(answer: Answer, *, literal: bool = True) -> str:
     return _MARKER.sub(r"[[\1]](#source-\1)", escape_markdown(answer.text))
 
 
+def answer_notes(answer: Answer) -> str:
+    """What the reader should know about an answer: sentences the citation check could
+    not verify, and an extractive fallback when the LLM failed."""
+    notes = []
+    for item in answer.meta.get("unverified") or []:
+        notes.append(
+            f"⚠️ *Unverified:* “{escape_markdown(str(item.get('sentence', '')))}” "
+            f"({escape_markdown(str(item.get('reason', '')))})"
+        )
+    if answer.meta.get("fallback"):
+        notes.append(f"ℹ️ {escape_markdown(str(answer.meta['fallback']))}")
+    return "\n\n" + "\n\n".join(notes) if notes else ""
+
+
 def _defuse_links(text: str) -> str:
     """Markdown links and images may only point at http(s) or an in-page anchor."""
 
