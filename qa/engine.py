@@ -108,12 +108,14 @@ class Engine:
 
 
 _lock = threading.Lock()
-_engines: dict[tuple[str, str], Engine] = {}
+_engines: dict[Settings, Engine] = {}
 
 
 def get_engine(settings: Settings | None = None) -> Engine:
     settings = settings or Settings.from_env()
-    key = (str(Path(settings.index_dir).absolute()), settings.collection)
+    # One engine per distinct configuration: the same index asked with other LLM
+    # settings (another key, no fallback) must not reuse the first one's generator.
+    key = settings.with_(index_dir=Path(settings.index_dir).absolute())
     with _lock:
         engine = _engines.get(key)
         if engine is None or engine.opened_at != _manifest_mtime(settings.index_dir):

@@ -82,11 +82,14 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 @contextlib.contextmanager
-def running_server(index_dir: Path, log_path: Path) -> Iterator[str]:
+def running_server(
+    index_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
+) -> Iterator[str]:
     """`newsdesk serve` on a free port until the block ends; yields its base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
     env["NEWSDESK_INDEX_DIR"] = str(index_dir)
+    env.update(extra_env or {})
     with log_path.open("w") as log:
         process = subprocess.Popen(
             [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
