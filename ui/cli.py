@@ -211,7 +211,7 @@ def render_sources(answer: Any) -> str:
 
 
 def _chat(settings: Settings, args: argparse.Namespace) -> int:
-    from qa import QuestionError, ask
+    from qa import QuestionError, ask_stream
 
     history: list[dict[str, str]] = []
     print("Ask about the articles. An empty line or Ctrl-D ends the chat; /new starts over.")
@@ -227,10 +227,17 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
             history = []
             continue
         try:
-            answer = ask(question, history, k=args.k, settings=settings)
+            stream = ask_stream(question, history, k=args.k, settings=settings)
+            live = settings.answer_generator == "llm"
+            for piece in stream:
+                if live:
+                    print(piece, end="", flush=True)
+            answer = stream.answer
         except QuestionError as exc:
             print(f"newsdesk: {exc}")
             continue
+        if live:
+            print("\nchecked:" if answer.meta.get("generator") == "llm" else "")
         print(render_answer(answer))
         history += [
             {"role": "user", "content": question},
