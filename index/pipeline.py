@@ -104,7 +104,10 @@ def _ingest_locked(
     roots = _roots(settings, paths, manifest, replace)
     model_path = embedding.model_path(settings)
     model = embedding.model_name(settings)
-    salt = f"{corpus.PIPELINE_VERSION}|{model}|{settings.chunk_tokens}|{settings.collection}"
+    salt = (
+        f"{corpus.PIPELINE_VERSION}|{model}|{settings.chunk_tokens}|{settings.collection}"
+        f"|{settings.chroma_url}"  # another store means another index, even in the same folder
+    )
     scanned = corpus.scan(
         [Path(r) for r in roots], max_bytes=corpus.max_bytes_for(settings.max_file_mb), salt=salt
     )

@@ -7,6 +7,7 @@ build a ``Settings`` (``Settings.from_env(**overrides)``) and pass it down.
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -35,6 +36,9 @@ class Settings:
                                                  (and larger uploads refused)
     ``upload_folder``    NEWSDESK_UPLOAD_DIR     where the web app keeps uploaded articles;
                                                  default: ``uploads`` inside the index folder
+    ``chroma_url``       NEWSDESK_CHROMA_URL     a Chroma server (``chroma run``), e.g.
+                                                 http://127.0.0.1:8000; "" = embedded store
+                                                 in ``index_dir``
     ``generator``        NEWSDESK_GENERATOR      "extractive" or "llm"; "" picks "llm" when
                                                  an LLM server is configured
     ``llm_base_url``     NEWSDESK_LLM_BASE_URL   OpenAI-compatible server, e.g.
@@ -56,6 +60,7 @@ class Settings:
     model_path: str = ""
     max_file_mb: float = 64.0
     upload_folder: Path | None = None
+    chroma_url: str = ""
     generator: str = ""
     llm_base_url: str = ""
     llm_model: str = ""
@@ -78,6 +83,12 @@ class Settings:
             raise ConfigError(f"embed_batch_size must be at least 1, got {self.embed_batch_size}")
         if self.device not in ("", "cpu", "cuda"):
             raise ConfigError(f'device must be "cpu", "cuda" or empty, got {self.device!r}')
+        if self.chroma_url and not re.fullmatch(
+            r"https?://[^/:\s]+(?::\d{1,5})?/?", self.chroma_url
+        ):
+            raise ConfigError(
+                f"NEWSDESK_CHROMA_URL must look like http://host:port, got {self.chroma_url!r}"
+            )
         if self.generator not in ("", "extractive", "llm"):
             raise ConfigError(
                 f'generator must be "extractive" or "llm", got {self.generator!r} '
@@ -138,6 +149,7 @@ _ENV_NAMES = {
     "model_path": "NEWSDESK_EMBED_MODEL",
     "max_file_mb": "NEWSDESK_MAX_FILE_MB",
     "upload_folder": "NEWSDESK_UPLOAD_DIR",
+    "chroma_url": "NEWSDESK_CHROMA_URL",
     "generator": "NEWSDESK_GENERATOR",
     "llm_base_url": "NEWSDESK_LLM_BASE_URL",
     "llm_model": "NEWSDESK_LLM_MODEL",

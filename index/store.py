@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, cast
+from urllib.parse import urlparse
 
 from index.errors import IndexNotBuiltError, IndexUnusableError
 from index.settings import Settings
@@ -32,27 +33,79 @@ def _quiet_chroma() -> None:
 
 
 def index_exists(settings: Settings) -> bool:
-    return (settings.index_dir / CHROMA_FILE).is_file()
+    """Whether an index may be there to open. With a Chroma server only the server
+    knows, so opening it decides (a missing collection raises IndexNotBuiltError)."""
+    return bool(settings.chroma_url) or (settings.index_dir / CHROMA_FILE).is_file()
+
+
+def where_is(settings: Settings) -> str:
+    """How messages name the store: the folder, or the Chroma server."""
+    if settings.chroma_url:
+        return f"the Chroma server at {settings.chroma_url}"
+    return str(settings.index_dir)
+
+
+def _client(settings: Settings) -> Any:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
+    if not settings.chroma_url:
+        return chromadb.PersistentClient(path=str(settings.index_dir), settings=chroma_settings)
+    parsed = urlparse(settings.chroma_url)
+    try:
+        return chromadb.HttpClient(
+            host=parsed.hostname or "127.0.0.1",
+            port=parsed.port or (443 if parsed.scheme == "https" else 8000),
+            ssl=parsed.scheme == "https",
+            settings=chroma_settings,
+        )
+    except Exception as exc:
+        raise IndexUnusableError(
+            f"cannot reach the Chroma server at {settings.chroma_url} ({type(exc).__name__}). "
+            "Start it (`chroma run --path DIR --port N`) or fix NEWSDESK_CHROMA_URL / --chroma-url."
+        ) from exc
 
 
 @contextmanager
-def translate_errors(index_dir: Path, action: str) -> Iterator[None]:
+def translate_errors(where: Path | str, action: str) -> Iterator[None]:
     """Re-raise storage failures as ``IndexUnusableError`` with what to do about them."""
     try:
         yield
     except (IndexNotBuiltError, IndexUnusableError):
         raise
-    except OSError as exc:
-        raise IndexUnusableError(
-            f"cannot {action} the index at {index_dir}: {exc.strerror or exc}. "
+    except Exception as exc:
+        raise IndexUnusableError(_explain(exc, str(where), action)) from exc
+
+
+def _explain(exc: Exception, where: str, action: str) -> str:
+    if where.startswith("the Chroma server") and _is_connection_error(exc):
+        return (
+            f"cannot {action} the index: {where} does not answer ({type(exc).__name__}). "
+            "Start it (`chroma run --path DIR --port N`) or fix NEWSDESK_CHROMA_URL / --chroma-url."
+        )
+    if isinstance(exc, OSError):
+        return (
+            f"cannot {action} the index at {where}: {exc.strerror or exc}. "
             "Check that the folder is writable and the disk has space, or choose another "
             "folder with --index-dir / NEWSDESK_INDEX_DIR."
-        ) from exc
-    except Exception as exc:
-        raise IndexUnusableError(
-            f"cannot {action} the index at {index_dir}: {type(exc).__name__}: {exc}. "
-            "If the folder is damaged, move it aside and run `newsdesk ingest` to rebuild it."
-        ) from exc
+        )
+    return (
+        f"cannot {action} the index at {where}: {type(exc).__name__}: {exc}. "
+        "If the folder is damaged, move it aside and run `newsdesk ingest` to rebuild it."
+    )
+
+
+def _is_connection_error(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return any(
+        w in text for w in ("connect", "timeout", "refused", "unreachable", "remoteprotocol")
+    )
+
+
+def _is_missing_collection(exc: BaseException) -> bool:
+    text = f"{type(exc).__name__} {exc}".lower()
+    return "notfound" in text or "does not exist" in text or "not found" in text
 
 
 class ChunkStore:
@@ -67,16 +120,11 @@ class ChunkStore:
                 f"there is no index at {self.index_dir}; run `newsdesk ingest` "
                 "(or `make ingest`) to build it"
             )
-        with translate_errors(self.index_dir, "open"):
+        self.where = where_is(settings)
+        with translate_errors(self.where, "open"):
             if create:
                 self.index_dir.mkdir(parents=True, exist_ok=True)
-            import chromadb
-            from chromadb.config import Settings as ChromaSettings
-
-            self.client = chromadb.PersistentClient(
-                path=str(self.index_dir),
-                settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False),
-            )
+            self.client = _client(settings)
             if create:
                 self.collection = self.client.get_or_create_collection(
                     settings.collection,
@@ -89,26 +137,28 @@ class ChunkStore:
                         settings.collection, embedding_function=None
                     )
                 except Exception as exc:
+                    if settings.chroma_url and not _is_missing_collection(exc):
+                        raise
                     raise IndexNotBuiltError(
-                        f"the index at {self.index_dir} has no collection "
-                        f"{settings.collection!r}; run `newsdesk ingest` to build it"
+                        f"{self.where} has no collection {settings.collection!r}; "
+                        "run `newsdesk ingest` to build it"
                     ) from exc
             self.max_batch = min(WRITE_BATCH, self.client.get_max_batch_size())
 
     def count(self) -> int:
-        with translate_errors(self.index_dir, "read"):
+        with translate_errors(self.where, "read"):
             return int(self.collection.count())
 
     def all_metadata(self) -> dict[str, Metadata]:
         """Every chunk id with its metadata (no embeddings, no texts)."""
-        with translate_errors(self.index_dir, "read"):
+        with translate_errors(self.where, "read"):
             result = self.collection.get(include=["metadatas"])
             metadatas = result["metadatas"] or []
             return {i: _flat(m) for i, m in zip(result["ids"], metadatas, strict=True)}
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata, in a stable (id) order."""
-        with translate_errors(self.index_dir, "read"):
+        with translate_errors(self.where, "read"):
             result = self.collection.get(include=["documents", "metadatas"])
             rows = sorted(
                 zip(
@@ -128,7 +178,7 @@ class ChunkStore:
         texts: Sequence[str],
         metadatas: Sequence[Metadata],
     ) -> None:
-        with translate_errors(self.index_dir, "write"):
+        with translate_errors(self.where, "write"):
             for start in range(0, len(ids), self.max_batch):
                 end = start + self.max_batch
                 self.collection.upsert(
@@ -139,7 +189,7 @@ class ChunkStore:
                 )
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[Metadata]) -> None:
-        with translate_errors(self.index_dir, "write"):
+        with translate_errors(self.where, "write"):
             for start in range(0, len(ids), self.max_batch):
                 end = start + self.max_batch
                 self.collection.update(
@@ -147,7 +197,7 @@ class ChunkStore:
                 )
 
     def delete(self, ids: Sequence[str]) -> None:
-        with translate_errors(self.index_dir, "write"):
+        with translate_errors(self.where, "write"):
             for start in range(0, len(ids), self.max_batch):
                 self.collection.delete(ids=list(ids[start : start + self.max_batch]))
 
@@ -155,7 +205,7 @@ class ChunkStore:
         self, embedding: Sequence[float], k: int, where: dict[str, Any] | None = None
     ) -> list[tuple[str, float]]:
         """Nearest chunk ids with their cosine similarity."""
-        with translate_errors(self.index_dir, "search"):
+        with translate_errors(self.where, "search"):
             count = self.collection.count()
             if count == 0:
                 return []

@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="index folder (default .newsdesk/index, or NEWSDESK_INDEX_DIR)",
     )
     parser.add_argument(
+        "--chroma-url", help="use a Chroma server (`chroma run`) instead of the embedded store"
+    )
+    parser.add_argument(
         "--generator",
         choices=["extractive", "llm"],
         help="answer generator (default: llm when an LLM server is configured)",
@@ -102,6 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             index_dir=args.index_dir,
             chunk_tokens=getattr(args, "chunk_tokens", None),
             embed_batch_size=getattr(args, "batch_size", None),
+            chroma_url=args.chroma_url,
             generator=args.generator,
             llm_base_url=args.llm_base_url,
             llm_model=args.llm_model,

@@ -1,0 +1,113 @@
+"""Server mode: a real `chroma run` on a free loopback port, data in tmp_path.
+
+Ingest and ask go through chromadb's HttpClient; restarting the server loses nothing,
+and a server that is gone is reported by the setting to fix.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+from index import Settings, ingest
+from index.errors import IndexNotBuiltError, IndexUnusableError
+from qa import ask, retrieve
+from tests.conftest import SEED_CORPUS
+
+pytestmark = pytest.mark.slow
+
+QUESTIONS = [
+    "How many helicopters did Russia give Pakistan?",
+    "What did Zamir Kabulov say about Pakistan?",
+    "Who won the football World Cup in 2018?",
+]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@contextmanager
+def chroma_server(data: Path, port: int) -> Iterator[str]:
+    chroma = Path(sys.executable).parent / "chroma"
+    process = subprocess.Popen(
+        [str(chroma), "run", "--path", str(data), "--host", "127.0.0.1", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if process.poll() is not None:
+                pytest.fail("`chroma run` exited at start")
+            try:
+                with urllib.request.urlopen(f"{url}/api/v2/heartbeat", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    pytest.fail("`chroma run` did not answer within 120 s")
+                time.sleep(0.3)
+        yield url
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def answers(settings: Settings) -> list[tuple[str, list[str]]]:
+    return [
+        (a.text, [c.chunk_id for c in a.citations])
+        for a in (ask(q, settings=settings) for q in QUESTIONS)
+    ]
+
+
+def test_ingest_and_ask_through_a_chroma_server_survive_a_restart(tmp_path: Path) -> None:
+    port = free_port()
+    data = tmp_path / "chroma-data"
+    settings = Settings(index_dir=tmp_path / "local", chroma_url=f"http://127.0.0.1:{port}")
+    embedded = Settings(index_dir=tmp_path / "embedded")
+    ingest(embedded, [SEED_CORPUS])
+    expected = answers(embedded)
+
+    with chroma_server(data, port):
+        report = ingest(settings, [SEED_CORPUS])
+        assert report.chunks_total == report.chunks_added > 0
+        assert not (settings.index_dir / "chroma.sqlite3").exists()  # the data is remote
+        first = answers(settings)
+        assert first == expected  # the same answers as the embedded store gives
+        again = ingest(settings, [SEED_CORPUS])
+        assert again.chunks_added == 0
+
+    with pytest.raises(IndexUnusableError, match="NEWSDESK_CHROMA_URL"):
+        retrieve(QUESTIONS[0], settings=settings.with_(collection="other"))
+
+    with chroma_server(data, port):  # restarted on the same data
+        assert answers(settings) == first
+        with pytest.raises(IndexNotBuiltError, match="no collection 'missing'"):
+            ask(QUESTIONS[0], settings=settings.with_(collection="missing"))
+
+
+def test_a_second_newsdesk_without_local_files_reads_the_shared_store(tmp_path: Path) -> None:
+    port = free_port()
+    with chroma_server(tmp_path / "chroma-data", port) as url:
+        writer = Settings(index_dir=tmp_path / "writer", chroma_url=url)
+        ingest(writer, [SEED_CORPUS])
+        reader = Settings(index_dir=tmp_path / "reader", chroma_url=url)  # no manifest, no BM25
+        answer = ask(QUESTIONS[0], settings=reader)
+        assert "four" in answer.text and answer.citations
+        assert (reader.index_dir / "bm25").is_dir()  # its lexical side was built from the server
+    shutil.rmtree(tmp_path / "chroma-data")
