@@ -6,6 +6,7 @@ one place. Writes are batched below Chroma's own maximum batch size.
 
 from __future__ import annotations
 
+import errno
 import os
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -84,6 +85,13 @@ def _explain(exc: Exception, where: str, action: str) -> str:
             f"cannot {action} the index: {where} does not answer ({type(exc).__name__}). "
             "Start it (`chroma run --path DIR --port N`) or fix NEWSDESK_CHROMA_URL / --chroma-url."
         )
+    if _is_write_failure(exc):
+        return (
+            f"cannot {action} the index at {where}: the disk is full or the folder cannot be "
+            f"written ({_short(exc)}). Free some space or fix the permissions (or choose "
+            "another folder with --index-dir / NEWSDESK_INDEX_DIR), then run the same command "
+            "again: it carries on where it stopped, and nothing already indexed is lost."
+        )
     if isinstance(exc, OSError):
         return (
             f"cannot {action} the index at {where}: {exc.strerror or exc}. "
@@ -93,6 +101,30 @@ def _explain(exc: Exception, where: str, action: str) -> str:
     return (
         f"cannot {action} the index at {where}: {type(exc).__name__}: {exc}. "
         "If the folder is damaged, move it aside and run `newsdesk ingest` to rebuild it."
+    )
+
+
+def _short(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+    return text if len(text) <= 160 else text[:157] + "..."
+
+
+def _is_write_failure(exc: BaseException) -> bool:
+    """SQLite and the OS say "disk full" in several ways (ENOSPC, EFBIG, "disk I/O error",
+    "database or disk is full", "readonly database")."""
+    if isinstance(exc, OSError) and exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EDQUOT):
+        return True
+    text = str(exc).lower()
+    return any(
+        w in text
+        for w in (
+            "disk i/o error",
+            "disk is full",
+            "no space left",
+            "file too large",
+            "readonly database",
+            "read-only file system",
+        )
     )
 
 
