@@ -20,7 +20,7 @@ from pathlib import Path
 import chromadb
 import pytest
 
-from index import Settings, ingest
+from index import Settings
 from index.errors import IndexUnusableError
 from index.lexical import ids_fingerprint, load_or_build
 from index.manifest import load_manifest
