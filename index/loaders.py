@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,7 +59,12 @@ def discover(paths: list[Path]) -> Iterator[Path]:
 
 def read_bytes(path: Path, max_bytes: int) -> bytes:
     try:
-        size = path.stat().st_size
+        info = path.stat()
+        if stat.S_ISDIR(info.st_mode):
+            raise SkipFile("is a directory")
+        if not stat.S_ISREG(info.st_mode):  # reading a pipe or device could block forever
+            raise SkipFile("is not a regular file (a pipe, socket or device)")
+        size = info.st_size
         if size > max_bytes:
             raise SkipFile(
                 f"too large ({size / 1e6:.1f} MB, the limit is {max_bytes / 1e6:.0f} MB; "

@@ -33,7 +33,9 @@ class Settings:
     ``model_path``       NEWSDESK_EMBED_MODEL    folder of a sentence-transformers model;
                                                  "" means the packaged all-MiniLM-L6-v2
     ``max_file_mb``      NEWSDESK_MAX_FILE_MB    larger files are skipped with a warning
-                                                 (and larger uploads refused)
+    ``max_upload_mb``    NEWSDESK_MAX_UPLOAD_MB  larger browser uploads are refused (default
+                                                 10: a bigger archive is a job for
+                                                 ``newsdesk ingest``, not a browser tab)
     ``upload_folder``    NEWSDESK_UPLOAD_DIR     where the web app keeps uploaded articles;
                                                  default: ``uploads`` inside the index folder
     ``chroma_url``       NEWSDESK_CHROMA_URL     a Chroma server (``chroma run``), e.g.
@@ -59,6 +61,7 @@ class Settings:
     device: str = ""
     model_path: str = ""
     max_file_mb: float = 64.0
+    max_upload_mb: float = 10.0
     upload_folder: Path | None = None
     chroma_url: str = ""
     generator: str = ""
@@ -101,8 +104,11 @@ class Settings:
             )
         if self.llm_timeout <= 0 or self.llm_retries < 0:
             raise ConfigError("NEWSDESK_LLM_TIMEOUT must be positive and NEWSDESK_LLM_RETRIES >= 0")
-        if self.max_file_mb <= 0:
-            raise ConfigError(f"max_file_mb must be positive, got {self.max_file_mb}")
+        if self.max_file_mb <= 0 or self.max_upload_mb <= 0:
+            raise ConfigError(
+                "NEWSDESK_MAX_FILE_MB and NEWSDESK_MAX_UPLOAD_MB must be positive, got "
+                f"{self.max_file_mb} and {self.max_upload_mb}"
+            )
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
@@ -148,6 +154,7 @@ _ENV_NAMES = {
     "device": "NEWSDESK_DEVICE",
     "model_path": "NEWSDESK_EMBED_MODEL",
     "max_file_mb": "NEWSDESK_MAX_FILE_MB",
+    "max_upload_mb": "NEWSDESK_MAX_UPLOAD_MB",
     "upload_folder": "NEWSDESK_UPLOAD_DIR",
     "chroma_url": "NEWSDESK_CHROMA_URL",
     "generator": "NEWSDESK_GENERATOR",
@@ -163,6 +170,7 @@ _TYPES: dict[str, type] = {
     "chunk_tokens": int,
     "embed_batch_size": int,
     "max_file_mb": float,
+    "max_upload_mb": float,
     "llm_timeout": float,
     "llm_retries": int,
 }

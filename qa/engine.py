@@ -7,8 +7,10 @@ index since it was opened; it notices through the manifest's modification time.
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
+import unicodedata
 from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
@@ -25,6 +27,7 @@ from qa.retrieval import Filters, hybrid_search, question_cues
 from qa.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 2000
+MAX_K = 50  # passages per question: beyond this answers do not improve, latency does worsen
 DEFAULT_K = 10
 VECTOR_CACHE = 50_000
 STREAM_WORDS = 4
@@ -136,10 +139,21 @@ def _manifest_mtime(index_dir: Path) -> float:
         return 0.0
 
 
+_MARKUP = re.compile(
+    r"<(script|style)\b[^>]*>.*?(</\1\s*>|$)|<!--.*?(-->|$)|</?[A-Za-z][^<>]*>", re.I | re.S
+)
+
+
 def clean_question(question: str) -> str:
+    """The question as plain text on one line: HTML markup (pasted from a page, or an
+    injection attempt) removed, invisible formatting characters (zero-width spaces,
+    direction marks) dropped, other control characters turned into spaces."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in question)
+    text = _MARKUP.sub(" ", question)
+    text = "".join(
+        ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ") for ch in text
+    )
     text = " ".join(text.split())
     if not text:
         raise QuestionError("the question is empty: type a question about the articles")
@@ -149,6 +163,18 @@ def clean_question(question: str) -> str:
             "Ask something shorter."
         )
     return text
+
+
+def clean_history(history: object) -> list[dict[str, Any]]:
+    """The conversation as role/content messages; turns of any other shape are dropped
+    (clients send odd things), but history that is no list at all is an error."""
+    if history is None:
+        return []
+    if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
+        raise QuestionError(
+            'history must be a list of messages like {"role": "user", "content": "..."}'
+        )
+    return [m for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
 
 
 def _search(
@@ -166,9 +192,12 @@ def _search(
     With the LLM generator, a follow-up is condensed into a standalone question by the
     model; if that fails, or without an LLM, earlier turns' names are carried over.
     """
-    if k < 1:
-        raise QuestionError(f"k must be at least 1, got {k}")
+    if isinstance(k, bool) or not isinstance(k, int) or not 1 <= k <= MAX_K:
+        raise QuestionError(f"k (passages to read) must be between 1 and {MAX_K}, got {k!r}")
+    if date_from and date_to and date_from > date_to:
+        raise QuestionError(f"the from date {date_from} is after the to date {date_to}")
     text = clean_question(question)
+    history = clean_history(history)
     engine = get_engine(settings)
     query = standalone_query(text, history)
     if generator is not None and generator is engine.llm and history:

@@ -229,7 +229,7 @@ def test_the_chat_streams_answers_from_the_llm(
 ) -> None:
     from gradio_client import Client
 
-    from tests.test_web import running_server
+    from tests.helpers import running_server
 
     env = {
         "NEWSDESK_LLM_BASE_URL": server[0],

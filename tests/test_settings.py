@@ -36,7 +36,11 @@ def test_defaults_match_the_readme() -> None:
         ({"NEWSDESK_CHUNK_TOKENS": "lots"}, "NEWSDESK_CHUNK_TOKENS='lots' is not a valid int"),
         ({"NEWSDESK_CHUNK_TOKENS": "8"}, "between 32 and 4096"),
         ({"NEWSDESK_DEVICE": "tpu"}, 'device must be "cpu", "cuda" or empty'),
-        ({"NEWSDESK_MAX_FILE_MB": "-1"}, "max_file_mb must be positive"),
+        (
+            {"NEWSDESK_MAX_FILE_MB": "-1"},
+            "NEWSDESK_MAX_FILE_MB and NEWSDESK_MAX_UPLOAD_MB must be positive",
+        ),
+        ({"NEWSDESK_MAX_UPLOAD_MB": "0"}, "NEWSDESK_MAX_UPLOAD_MB must be positive"),
     ],
 )
 def test_bad_values_are_refused_with_what_was_wrong(env: dict[str, str], message: str) -> None:

@@ -7,22 +7,15 @@ tmp folder. The upload tests run last in this module because they grow the index
 
 from __future__ import annotations
 
-import contextlib
-import json
-import os
 import shutil
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from index import Settings, ingest
-from tests.conftest import ROOT, SEED_CORPUS
+from tests.conftest import SEED_CORPUS
+from tests.helpers import get_json, running_server
 
 pytestmark = pytest.mark.slow
 
@@ -53,20 +46,6 @@ The museum's director, Irena Wolska, said the collection took eleven years to as
 UPLOAD_QUESTION = "How many hand-blown vases does the glassworks museum in Tarnow display?"
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def get_json(url: str) -> tuple[int, dict]:
-    try:
-        with urllib.request.urlopen(url, timeout=10) as response:
-            return response.status, json.loads(response.read())
-    except urllib.error.HTTPError as exc:
-        return exc.code, json.loads(exc.read())
-
-
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
     """A running `newsdesk serve` over its own index; yields (base URL, index dir)."""
@@ -79,45 +58,6 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
     with running_server(index_dir, root / "server.log") as url:
         yield url, index_dir
-
-
-@contextlib.contextmanager
-def running_server(
-    index_dir: Path, log_path: Path, extra_env: dict[str, str] | None = None
-) -> Iterator[str]:
-    """`newsdesk serve` on a free port until the block ends; yields its base URL."""
-    port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
-    env["NEWSDESK_INDEX_DIR"] = str(index_dir)
-    env.update(extra_env or {})
-    with log_path.open("w") as log:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "ui.cli", "serve", "--port", str(port)],
-            cwd=ROOT,
-            env=env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 240
-            while True:
-                if process.poll() is not None:
-                    pytest.fail(f"the server exited: {log_path.read_text()[-3000:]}")
-                if time.monotonic() > deadline:
-                    pytest.fail("the server did not answer /healthz within 240 s")
-                try:
-                    get_json(f"{url}/healthz")
-                    break
-                except OSError:
-                    time.sleep(0.5)
-            yield url
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture(scope="module")

@@ -99,11 +99,24 @@ def _parse_day(text: str, label: str) -> date | None:
         raise NewsdeskError(f'the "{label}" date must look like 2023-10-31, not "{text}"') from None
 
 
-def _history_for_ask(history: list[dict[str, Any]] | None) -> list[dict[str, str]]:
-    """Role/content pairs with plain-text content (Gradio may send lists of parts)."""
+def _passages(k: object) -> int:
+    """The k setting as ``ask`` wants it: the default when unset, an int otherwise."""
+    if k is None or k == "":
+        return DEFAULT_K
+    try:
+        return int(float(k))  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        raise NewsdeskError(f"k (passages to read) must be a number, not {k!r}") from None
+
+
+def _history_for_ask(history: Any) -> Any:
+    """Role/content pairs with plain-text content (Gradio may send lists of parts);
+    anything that is not a list goes to ``ask`` as it is, to be refused there."""
+    if not isinstance(history, list):
+        return history
     out = []
-    for message in history or []:
-        role = message.get("role")
+    for message in history:
+        role = message.get("role") if isinstance(message, dict) else None
         if role in ("user", "assistant"):
             out.append({"role": str(role), "content": message_text(message.get("content"))})
     return out
@@ -126,7 +139,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
         return ask_stream(
             question,
             history=_history_for_ask(history),
-            k=max(1, int(k or DEFAULT_K)),
+            k=_passages(k),
             sources=sources or None,
             date_from=_parse_day(date_from, "from"),
             date_to=_parse_day(date_to, "to"),
@@ -282,7 +295,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             stats_md = gr.Markdown(render.stats_markdown(*stats_cache.get()))
             uploader = gr.File(
                 label=f"Add articles ({', '.join(SUPPORTED_SUFFIXES)}; up to "
-                f"{settings.max_file_mb:g} MB each)",
+                f"{min(settings.max_upload_mb, settings.max_file_mb):g} MB each)",
                 file_count="multiple",
                 file_types=list(SUPPORTED_SUFFIXES),
                 elem_id="nd-upload",
@@ -383,7 +396,7 @@ def create_app(settings: Settings) -> FastAPI:
         css=CSS,
         theme=gr.themes.Soft(),
         footer_links=["api"],
-        max_file_size=int(settings.max_file_mb * 1_000_000),
+        max_file_size=int(min(settings.max_upload_mb, settings.max_file_mb) * 1_000_000),
         ssr_mode=False,
         show_error=False,
     )

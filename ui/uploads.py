@@ -73,8 +73,9 @@ def check_upload(name: str, data: bytes, max_bytes: int) -> None:
         )
     if len(data) > max_bytes:
         raise UploadError(
-            f"the file is {len(data) / 1e6:.1f} MB; the limit is {max_bytes / 1e6:.0f} MB "
-            "(NEWSDESK_MAX_FILE_MB)"
+            f"the file is {len(data) / 1e6:.1f} MB; uploads are limited to "
+            f"{max_bytes / 1e6:g} MB (NEWSDESK_MAX_UPLOAD_MB). Add bigger files with "
+            "`newsdesk ingest FOLDER`"
         )
     if not data.strip():
         raise UploadError("the file is empty")
@@ -91,15 +92,16 @@ def add_uploads(
 ) -> UploadResult:
     """Check every file, keep the good ones in the upload folder and ingest them."""
     result = UploadResult()
-    max_bytes = int(settings.max_file_mb * 1_000_000)
+    max_bytes = int(min(settings.max_upload_mb, settings.max_file_mb) * 1_000_000)
     accepted: list[tuple[str, bytes]] = []
     for path in files:
         name = safe_name(path.name)
         try:
             if path.stat().st_size > max_bytes:
                 raise UploadError(
-                    f"the file is {path.stat().st_size / 1e6:.1f} MB; the limit is "
-                    f"{max_bytes / 1e6:.0f} MB (NEWSDESK_MAX_FILE_MB)"
+                    f"the file is {path.stat().st_size / 1e6:.1f} MB; uploads are limited to "
+                    f"{max_bytes / 1e6:g} MB (NEWSDESK_MAX_UPLOAD_MB). Add bigger files with "
+                    "`newsdesk ingest FOLDER`"
                 )
             data = path.read_bytes()
             check_upload(name, data, max_bytes)
