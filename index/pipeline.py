@@ -159,9 +159,10 @@ def _ingest_locked(
     )
     _sync(store, built, report, settings, progress)
     report.chunks_total = store.count()
-    lexical.load_or_build(
-        store, settings.index_dir
-    )  # BM25 follows the store, built now not at the first question
+    # BM25 follows the store, built now rather than at the first question; the marker
+    # tells readers of a shared Chroma server that the contents changed.
+    built_lexical = lexical.load_or_build(store, settings.index_dir)
+    store.set_contents_marker(built_lexical.fingerprint)
     manifest = Manifest(
         state="clean",
         roots=roots,

@@ -63,7 +63,10 @@ def index_stats(settings: Settings) -> IndexStats:
         model=manifest.model if manifest else "",
         chunk_tokens=manifest.chunk_tokens if manifest else 0,
         updated_at=manifest.updated_at if manifest else "",
-        complete=bool(manifest and manifest.state == "clean"),
+        # Readers of a shared Chroma server have no manifest of their own: there, the
+        # marker a finished ingest leaves in the collection says the same.
+        complete=bool(manifest and manifest.state == "clean")
+        or bool(settings.chroma_url and store.contents_marker()),
         duplicates={
             "repeated paragraphs": int(report.get("repeated_paragraphs", 0)),
             "duplicate documents": int(report.get("duplicate_documents", 0)),

@@ -23,6 +23,9 @@ CHROMA_FILE = "chroma.sqlite3"
 WRITE_BATCH = 1000
 
 
+MARKER_KEY = "newsdesk_ids_fingerprint"
+
+
 def _flat(metadata: Any) -> Metadata:
     return {
         k: v for k, v in dict(metadata or {}).items() if isinstance(v, str | int | float | bool)
@@ -250,3 +253,19 @@ class ChunkStore:
             ids = result["ids"][0]
             distances = (result["distances"] or [[]])[0]
             return [(i, 1.0 - float(d)) for i, d in zip(ids, distances, strict=True)]
+
+    def contents_marker(self) -> str:
+        """The fingerprint of the chunk ids the last finished ingest left, as recorded
+        in the collection's metadata ("" when none was recorded). Readers elsewhere (a
+        web app on another machine) compare it with their BM25 index to notice changes."""
+        with translate_errors(self.where, "read"):
+            self.collection = self.client.get_collection(
+                self.settings.collection, embedding_function=None
+            )
+            return str((self.collection.metadata or {}).get(MARKER_KEY, ""))
+
+    def set_contents_marker(self, fingerprint: str) -> None:
+        with translate_errors(self.where, "write"):
+            metadata = dict(self.collection.metadata or {})
+            metadata[MARKER_KEY] = fingerprint
+            self.collection.modify(metadata=metadata)

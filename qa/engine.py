@@ -27,6 +27,7 @@ from qa.retrieval import Filters, hybrid_search, question_cues
 from qa.types import Answer, Passage
 
 MAX_QUESTION_CHARS = 2000
+REMOTE_CHECK_SECONDS = 2.0
 MAX_K = 50  # passages per question: beyond this answers do not improve, latency does worsen
 DEFAULT_K = 10
 VECTOR_CACHE = 50_000
@@ -52,6 +53,7 @@ class Engine:
         self.lexical = lexical.load_or_build(self.store, settings.index_dir)
         self.sources = sorted({str(m.get("source", "")) for m in self.lexical.metadatas} - {""})
         self.opened_at = _manifest_mtime(settings.index_dir)
+        self.checked_at = time.monotonic()
         self._vectors: dict[str, list[float]] = {}
         self._vectors_lock = threading.Lock()
         self.extractive = ExtractiveGenerator(
@@ -98,6 +100,19 @@ class Engine:
                 self._vectors.update(fresh)
         return [found[t] for t in texts]
 
+    def changed_elsewhere(self) -> bool:
+        """With a shared Chroma server another machine may ingest: every few seconds,
+        compare the store's contents marker with our BM25 index (one small request).
+        A local index changes only through its manifest, which get_engine watches."""
+        if not self.settings.chroma_url:
+            return False
+        now = time.monotonic()
+        if now - self.checked_at < REMOTE_CHECK_SECONDS:
+            return False
+        self.checked_at = now
+        marker = self.store.contents_marker()
+        return bool(marker) and marker != self.lexical.fingerprint
+
     def retrieve(self, query: str, k: int, filters: Filters) -> list[Passage]:
         return hybrid_search(
             query,
@@ -121,7 +136,11 @@ def get_engine(settings: Settings | None = None) -> Engine:
     key = settings.with_(index_dir=Path(settings.index_dir).absolute())
     with _lock:
         engine = _engines.get(key)
-        if engine is None or engine.opened_at != _manifest_mtime(settings.index_dir):
+        if (
+            engine is None
+            or engine.opened_at != _manifest_mtime(settings.index_dir)
+            or engine.changed_elsewhere()
+        ):
             if not index_exists(settings):
                 raise IndexNotBuiltError(
                     f"there is no index at {settings.index_dir}; run `newsdesk ingest` "

@@ -111,3 +111,59 @@ def test_a_second_newsdesk_without_local_files_reads_the_shared_store(tmp_path: 
         assert "four" in answer.text and answer.citations
         assert (reader.index_dir / "bm25").is_dir()  # its lexical side was built from the server
     shutil.rmtree(tmp_path / "chroma-data")
+
+
+FERRY = (
+    "Harbour ferry adds a night crossing\n\n"
+    "The harbour ferry between Ostrava Quay and Lind Island will add a night crossing at "
+    "23:40 from 1 March, the port authority said on Monday.\n"
+)
+
+
+def test_the_chat_survives_the_chroma_server_going_away_and_sees_other_writers(
+    tmp_path: Path,
+) -> None:
+    from gradio_client import Client
+
+    from tests.helpers import get_json, running_server
+
+    port = free_port()
+    data = tmp_path / "chroma-data"
+    url = f"http://127.0.0.1:{port}"
+    writer = Settings(index_dir=tmp_path / "writer", chroma_url=url)
+    first = chroma_server(data, port)
+    first.__enter__()
+    try:
+        ingest(writer, [SEED_CORPUS])
+        with running_server(
+            tmp_path / "web", tmp_path / "web.log", {"NEWSDESK_CHROMA_URL": url}
+        ) as web:
+            chat = Client(web + "/", verbose=False)
+            shown, _, _ = chat.predict(QUESTIONS[0], [], 10, [], "", "", api_name="/chat")
+            assert "four" in str(shown[-1]["content"])
+
+            first.__exit__(None, None, None)  # the store goes away mid-conversation
+            shown, _, cards = chat.predict(QUESTIONS[1], [], 10, [], "", "", api_name="/chat")
+            reply = str(shown[-1]["content"]).replace("\\", "")  # Markdown-escaped
+            assert "does not answer" in reply and "NEWSDESK_CHROMA_URL" in reply, reply
+            assert "Traceback" not in reply and "source-1" not in cards
+            status, body = get_json(f"{web}/healthz")
+            assert status == 503 and "NEWSDESK_CHROMA_URL" in body["detail"], body
+
+            with chroma_server(data, port):  # back on the same data: the chat carries on
+                shown, _, _ = chat.predict(QUESTIONS[0], [], 10, [], "", "", api_name="/chat")
+                assert "four" in str(shown[-1]["content"])
+                assert get_json(f"{web}/healthz")[0] == 200
+
+                # Another machine ingests into the shared store: the chat sees it.
+                extra = tmp_path / "extra"
+                extra.mkdir()
+                (extra / "ferry.txt").write_text(FERRY, "utf-8")
+                ingest(writer, [extra])
+                time.sleep(2.5)  # readers look for changes every 2 s
+                answer = chat.predict(
+                    "When does the harbour ferry's night crossing leave?", api_name="/ask"
+                )
+                assert "23:40" in answer["text"] and answer["citations"]
+    finally:
+        first.__exit__(None, None, None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
@@ -24,6 +25,7 @@ from index.loaders import SUPPORTED_SUFFIXES
 from index.manifest import MANIFEST_FILE
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
+from index.store import ChunkStore
 from qa import Answer, AnswerStream, ask, ask_stream
 from qa.followup import message_text
 from ui import render
@@ -33,6 +35,7 @@ log = logging.getLogger("newsdesk.ui")
 
 CONCURRENCY = 4  # chats answered at once; ask() is CPU-bound, more would only queue in torch
 QUEUE_SIZE = 64
+REMOTE_STATS_SECONDS = 5  # how often stats of a shared Chroma server are re-read
 DEFAULT_K = 10
 
 CSS = """
@@ -70,15 +73,17 @@ class _StatsCache:
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
         self._lock = threading.Lock()
-        self._key: float | None = None
+        self._key: object = None
         self._value: IndexStats | None = None
         self._problem = ""
 
     def get(self) -> tuple[IndexStats | None, str]:
         try:
-            key = (self.settings.index_dir / MANIFEST_FILE).stat().st_mtime
+            key: object = (self.settings.index_dir / MANIFEST_FILE).stat().st_mtime
         except OSError:
             key = -1.0
+        if self.settings.chroma_url:  # another machine may ingest: look again every few s
+            key = (key, int(time.monotonic() / REMOTE_STATS_SECONDS))
         with self._lock:
             if key != self._key:
                 try:
@@ -376,6 +381,13 @@ def create_app(settings: Settings) -> FastAPI:
         stats, problem = stats_cache.get()
         if stats is None:
             return JSONResponse({"status": "no index", "detail": problem}, status_code=503)
+        if settings.chroma_url:  # the store lives elsewhere: check that it answers now
+            try:
+                ChunkStore(settings, create=False).count()
+            except NewsdeskError as exc:
+                return JSONResponse(
+                    {"status": "store unavailable", "detail": str(exc)}, status_code=503
+                )
         return JSONResponse(
             {
                 "status": "ok" if stats.complete else "degraded",
