@@ -184,16 +184,21 @@ def clean_question(question: str) -> str:
     return text
 
 
-def clean_history(history: object) -> list[dict[str, Any]]:
-    """The conversation as role/content messages; turns of any other shape are dropped
-    (clients send odd things), but history that is no list at all is an error."""
+def clean_history(history: object) -> list[dict[str, str]]:
+    """The conversation as role/content messages with plain-text content (Gradio may
+    send lists of parts); turns of any other shape are dropped (clients send odd
+    things), but history that is no list at all is an error."""
     if history is None:
         return []
     if isinstance(history, (str, bytes, dict)) or not isinstance(history, Sequence):
         raise QuestionError(
             'history must be a list of messages like {"role": "user", "content": "..."}'
         )
-    return [m for m in history if isinstance(m, dict) and m.get("role") in ("user", "assistant")]
+    return [
+        {"role": str(m["role"]), "content": message_text(m.get("content"))}
+        for m in history
+        if isinstance(m, dict) and m.get("role") in ("user", "assistant")
+    ]
 
 
 def _search(
@@ -228,14 +233,9 @@ def _search(
     )
 
 
-def _condensed(engine: Engine, question: str, history: Sequence[dict[str, Any]]) -> str:
-    turns = [
-        {"role": str(m.get("role")), "content": message_text(m.get("content"))}
-        for m in history
-        if m.get("role") in ("user", "assistant")
-    ]
+def _condensed(engine: Engine, question: str, history: list[dict[str, str]]) -> str:
     try:
-        condensed: str = engine.llm.condense(question, turns)
+        condensed: str = engine.llm.condense(question, history)
     except GenerationError as exc:
         log.warning("could not condense the follow-up: %s", exc)
         return ""

@@ -114,19 +114,6 @@ def _passages(k: object) -> int:
         raise NewsdeskError(f"k (passages to read) must be a number, not {k!r}") from None
 
 
-def _history_for_ask(history: Any) -> Any:
-    """Role/content pairs with plain-text content (Gradio may send lists of parts);
-    anything that is not a list goes to ``ask`` as it is, to be refused there."""
-    if not isinstance(history, list):
-        return history
-    out = []
-    for message in history:
-        role = message.get("role") if isinstance(message, dict) else None
-        if role in ("user", "assistant"):
-            out.append({"role": str(role), "content": message_text(message.get("content"))})
-    return out
-
-
 def build_blocks(settings: Settings) -> gr.Blocks:
     stats_cache = _StatsCache(settings)
     stats, _ = stats_cache.get()
@@ -143,7 +130,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
     ) -> AnswerStream:
         return ask_stream(
             question,
-            history=_history_for_ask(history),
+            history=history,
             k=_passages(k),
             sources=sources or None,
             date_from=_parse_day(date_from, "from"),
