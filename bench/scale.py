@@ -28,6 +28,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -96,18 +97,32 @@ def ingest_throughput(work: Path, articles: int) -> dict[str, object]:
 
 def build_synthetic(source_index: Path, target: Path, size: int) -> None:
     """Write ``size`` synthetic chunks straight into a Chroma collection (see above)."""
-    import numpy as np
 
     from index import lexical
     from index.manifest import Manifest, save_manifest
     from index.store import ChunkStore
 
     settings = Settings(index_dir=target)
-    if (target / "manifest.json").is_file():
-        store = ChunkStore(settings, create=False)
-        if store.count() >= size * 0.99:
-            return
+    store = ChunkStore(settings, create=True)
+    if store.count() < size:
+        _write_synthetic(source_index, store, size)
+    built = lexical.load_or_build(store, target)
+    store.set_contents_marker(built.fingerprint)
+    save_manifest(
+        target,
+        Manifest(
+            state="clean",
+            roots=["synthetic"],
+            model="all-MiniLM-L6-v2",
+            chunk_tokens=256,
+            chunks=size,
+        ),
+    )
+
+
+def _write_synthetic(source_index: Path, store: Any, size: int) -> None:
     import chromadb
+    import numpy as np
 
     real = chromadb.PersistentClient(str(source_index)).get_collection("newsdesk")
     got = real.get(include=["documents", "metadatas", "embeddings"])
@@ -116,7 +131,6 @@ def build_synthetic(source_index: Path, target: Path, size: int) -> None:
     sentences = [t.split(". ") for t in texts]
     rng = random.Random(7)
     noise = np.random.default_rng(7)
-    store = ChunkStore(settings, create=True)
     step = 2000
     for start in range(0, size, step):
         ids, batch_texts, batch_metas, batch_vectors = [], [], [], []
@@ -136,18 +150,6 @@ def build_synthetic(source_index: Path, target: Path, size: int) -> None:
             batch_vectors.append((vector / np.linalg.norm(vector)).tolist())
         store.add(ids, batch_vectors, batch_texts, batch_metas)
         print(f"  synthetic {min(size, start + step)}/{size}", flush=True)
-    built = lexical.load_or_build(store, target)
-    store.set_contents_marker(built.fingerprint)
-    save_manifest(
-        target,
-        Manifest(
-            state="clean",
-            roots=["synthetic"],
-            model="all-MiniLM-L6-v2",
-            chunk_tokens=256,
-            chunks=size,
-        ),
-    )
 
 
 # --- measuring one index in a fresh process ----------------------------------------------

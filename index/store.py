@@ -21,6 +21,7 @@ Metadata = dict[str, str | int | float | bool]
 
 CHROMA_FILE = "chroma.sqlite3"
 WRITE_BATCH = 1000
+READ_PAGE = 5000
 
 
 MARKER_KEY = "newsdesk_ids_fingerprint"
@@ -186,25 +187,36 @@ class ChunkStore:
 
     def all_metadata(self) -> dict[str, Metadata]:
         """Every chunk id with its metadata (no embeddings, no texts)."""
-        with translate_errors(self.where, "read"):
-            result = self.collection.get(include=["metadatas"])
-            metadatas = result["metadatas"] or []
-            return {i: _flat(m) for i, m in zip(result["ids"], metadatas, strict=True)}
+        out: dict[str, Metadata] = {}
+        for ids, _, metadatas in self._pages(["metadatas"]):
+            out.update((i, _flat(m)) for i, m in zip(ids, metadatas, strict=True))
+        return out
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata, in a stable (id) order."""
+        by_id = {
+            i: (text or "", _flat(metadata))
+            for ids, texts, metadatas in self._pages(["documents", "metadatas"])
+            for i, text, metadata in zip(ids, texts, metadatas, strict=True)
+        }
+        ordered = sorted(by_id)
+        return ordered, [by_id[i][0] for i in ordered], [by_id[i][1] for i in ordered]
+
+    def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+        """The whole collection, a page at a time: one unbounded get() of a large
+        collection fails in SQLite ("too many SQL variables", seen at 100k chunks)."""
         with translate_errors(self.where, "read"):
-            result = self.collection.get(include=["documents", "metadatas"])
-            rows = sorted(
-                zip(
-                    result["ids"], result["documents"] or [], result["metadatas"] or [], strict=True
+            total = self.collection.count()
+            for offset in range(0, total, READ_PAGE):
+                page = self.collection.get(
+                    include=cast(Any, include), limit=READ_PAGE, offset=offset
                 )
-            )
-            return (
-                [r[0] for r in rows],
-                [r[1] or "" for r in rows],
-                [_flat(r[2]) for r in rows],
-            )
+                n = len(page["ids"])
+                yield (
+                    list(page["ids"]),
+                    list(page["documents"] or [None] * n),
+                    list(page["metadatas"] or [None] * n),
+                )
 
     def add(
         self,

@@ -328,3 +328,19 @@ def test_cli_errors_are_one_line_with_advice_and_exit_non_zero(tmp_path: Path) -
     empty.mkdir()
     nothing = run_cli("ingest", str(empty), cwd=tmp_path, env_index=tmp_path / "idx2")
     assert nothing.returncode == 1 and "nothing could be ingested" in nothing.stderr
+
+
+def test_the_whole_store_is_read_in_pages_with_nothing_lost_or_repeated(
+    seed_index, monkeypatch: pytest.MonkeyPatch
+) -> None:  # type: ignore[no-untyped-def]
+    # One unbounded get() of 100k chunks fails in SQLite ("too many SQL variables").
+    from index import store as store_module
+
+    settings, _ = seed_index
+    ids, texts, _ = stored_chunks(settings)
+    monkeypatch.setattr(store_module, "READ_PAGE", 7)
+    store = store_module.ChunkStore(settings, create=False)
+    paged_ids, paged_texts, metadatas = store.all_chunks()
+    assert paged_ids == sorted(ids) and len(set(paged_ids)) == len(ids) > 7
+    assert sorted(paged_texts) == sorted(texts) and all(m.get("title") for m in metadatas)
+    assert sorted(store.all_metadata()) == sorted(ids)
