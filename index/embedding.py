@@ -76,9 +76,16 @@ def get_embedder(settings: Settings) -> Any:
 
 
 def embed_texts(settings: Settings, texts: list[str]) -> list[list[float]]:
+    """Vectors for ``texts``, in their order. They are embedded shortest first, so each
+    batch holds texts of similar length and pads little (the model's own ``encode``
+    does the same, but llama-index hands it one batch at a time)."""
     if not texts:
         return []
-    vectors: list[list[float]] = get_embedder(settings).get_text_embedding_batch(texts)
+    order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
+    embedded = get_embedder(settings).get_text_embedding_batch([texts[i] for i in order])
+    vectors: list[list[float]] = [[] for _ in texts]
+    for position, index in enumerate(order):
+        vectors[index] = embedded[position]
     return vectors
 
 
