@@ -296,7 +296,7 @@ def test_a_person_uploads_an_article_in_the_index_tab(
     page, dialogs = open_chat(browser, server[0])
     page.get_by_role("tab", name="Index").click()
     page.locator("#nd-upload input[type=file]").set_input_files(str(article))
-    page.locator("#nd-upload").get_by_text("rail.md").first.wait_for(timeout=30_000)
+    page.locator("#nd-upload").get_by_text("rail.md").first.wait_for(timeout=120_000)
     page.locator("#nd-add").click()
     page.locator("#nd-upload-status").get_by_text("Added 1 file").wait_for(timeout=120_000)
     page.screenshot(path=str(tmp_path / "upload.png"), full_page=True)

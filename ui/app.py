@@ -85,7 +85,7 @@ class _StatsCache:
         if self.settings.chroma_url:  # another machine may ingest: look again every few s
             key = (key, int(time.monotonic() / REMOTE_STATS_SECONDS))
         with self._lock:
-            if key != self._key:
+            if key != self._key or self._value is None:  # a problem is looked at again
                 try:
                     self._value, self._problem = index_stats(self.settings), ""
                 except NewsdeskError as exc:
