@@ -7,7 +7,6 @@ and a server that is gone is reported by the setting to fix.
 from __future__ import annotations
 
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -22,6 +21,7 @@ from index import Settings, ingest
 from index.errors import IndexNotBuiltError, IndexUnusableError
 from qa import ask, retrieve
 from tests.conftest import SEED_CORPUS
+from tests.helpers import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -30,12 +30,6 @@ QUESTIONS = [
     "What did Zamir Kabulov say about Pakistan?",
     "Who won the football World Cup in 2018?",
 ]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @contextmanager
