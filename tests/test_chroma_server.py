@@ -147,7 +147,8 @@ def test_the_chat_survives_the_chroma_server_going_away_and_sees_other_writers(
             with chroma_server(data, port):  # back on the same data: the chat carries on
                 shown, _, _ = chat.predict(QUESTIONS[0], [], 10, [], "", "", api_name="/chat")
                 assert "four" in str(shown[-1]["content"])
-                assert get_json(f"{web}/healthz")[0] == 200
+                status, health = get_json(f"{web}/healthz")
+                assert status == 200, health
 
                 # Another machine ingests into the shared store: the chat sees it.
                 extra = tmp_path / "extra"
@@ -159,5 +160,10 @@ def test_the_chat_survives_the_chroma_server_going_away_and_sees_other_writers(
                     "When does the harbour ferry's night crossing leave?", api_name="/ask"
                 )
                 assert "23:40" in answer["text"] and answer["citations"]
+                # The health check notices the new chunks too, within a few seconds.
+                deadline = time.monotonic() + 30
+                while get_json(f"{web}/healthz")[1]["chunks"] <= health["chunks"]:
+                    assert time.monotonic() < deadline, "healthz never saw the new article"
+                    time.sleep(0.5)
     finally:
         first.__exit__(None, None, None)

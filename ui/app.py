@@ -35,7 +35,7 @@ log = logging.getLogger("newsdesk.ui")
 
 CONCURRENCY = 4  # chats answered at once; ask() is CPU-bound, more would only queue in torch
 QUEUE_SIZE = 64
-REMOTE_STATS_SECONDS = 5  # how often stats of a shared Chroma server are re-read
+REMOTE_STATS_SECONDS = 5  # how often a shared Chroma server is asked whether it changed
 DEFAULT_K = 10
 
 CSS = """
@@ -68,7 +68,14 @@ INTERNAL_ERROR_REPLY = (
 
 
 class _StatsCache:
-    """Index stats, re-read only when an ingest has touched the manifest."""
+    """Index stats, read again only when the index may have changed.
+
+    Locally that is when an ingest has touched the manifest. On a shared Chroma server
+    another machine may ingest, so at most every few seconds the cache asks for the
+    collection's contents marker and chunk count (two small requests) and re-reads every
+    chunk's metadata only when either differs: a busy /healthz stays cheap at 100k chunks.
+    A problem (server down, no index) is looked at again on the next request.
+    """
 
     def __init__(self, settings: Settings) -> None:
         self.settings = settings
@@ -76,22 +83,38 @@ class _StatsCache:
         self._key: object = None
         self._value: IndexStats | None = None
         self._problem = ""
+        self._store: ChunkStore | None = None
+        self._remote_key: tuple[str, int] | None = None
+        self._remote_checked_at = 0.0
 
     def get(self) -> tuple[IndexStats | None, str]:
-        try:
-            key: object = (self.settings.index_dir / MANIFEST_FILE).stat().st_mtime
-        except OSError:
-            key = -1.0
-        if self.settings.chroma_url:  # another machine may ingest: look again every few s
-            key = (key, int(time.monotonic() / REMOTE_STATS_SECONDS))
         with self._lock:
-            if key != self._key or self._value is None:  # a problem is looked at again
-                try:
+            try:
+                key = (self._manifest_mtime(), self._shared_store_key())
+                if key != self._key or self._value is None:
                     self._value, self._problem = index_stats(self.settings), ""
-                except NewsdeskError as exc:
-                    self._value, self._problem = None, str(exc)
-                self._key = key
+                    self._key = key
+            except NewsdeskError as exc:
+                self._value, self._problem, self._key = None, str(exc), None
+                self._store, self._remote_key = None, None
             return self._value, self._problem
+
+    def _manifest_mtime(self) -> float:
+        try:
+            return (self.settings.index_dir / MANIFEST_FILE).stat().st_mtime
+        except OSError:
+            return -1.0
+
+    def _shared_store_key(self) -> tuple[str, int] | None:
+        if not self.settings.chroma_url:
+            return None
+        now = time.monotonic()
+        if self._remote_key is None or now - self._remote_checked_at >= REMOTE_STATS_SECONDS:
+            if self._store is None:
+                self._store = ChunkStore(self.settings, create=False)
+            self._remote_key = (self._store.contents_marker(), self._store.count())
+            self._remote_checked_at = now
+        return self._remote_key
 
 
 def _parse_day(text: str, label: str) -> date | None:
