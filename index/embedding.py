@@ -64,7 +64,11 @@ def get_embedder(settings: Settings) -> Any:
     with _lock:
         if key not in _models:
             from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+            from transformers.utils import logging as transformers_logging
 
+            # transformers 5 draws a "Loading weights" bar on stderr at every start:
+            # noise in `newsdesk ask` output and server logs.
+            transformers_logging.disable_progress_bar()
             _models[key] = HuggingFaceEmbedding(
                 model_name=str(path),
                 device=device(settings),

@@ -196,6 +196,7 @@ def test_cli_ask_prints_json_with_text_and_citations(settings: Settings) -> None
         index_dir=settings.index_dir,
     )
     assert done.returncode == 0, done.stderr
+    assert "Loading weights" not in done.stderr  # no progress bars from model loading
     data = json.loads(done.stdout)
     assert (
         "four" in data["text"]
