@@ -68,7 +68,7 @@ def get_embedder(settings: Settings) -> Any:
 
             # transformers 5 draws a "Loading weights" bar on stderr at every start:
             # noise in `newsdesk ask` output and server logs.
-            transformers_logging.disable_progress_bar()
+            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             _models[key] = HuggingFaceEmbedding(
                 model_name=str(path),
                 device=device(settings),
