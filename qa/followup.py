@@ -21,7 +21,8 @@ _NAME = re.compile(
     r"\b(?:[A-Z][\w'-]+|[A-Z]{2,})(?:\s+(?:of\s+|the\s+)?(?:[A-Z][\w'-]+|[A-Z]{2,}))*"
 )
 _LEADING = frozenset(
-    "What Which Who Whom Whose When Where Why How Did Does Do Is Are Was Were Can Could Would Should Tell Give List The A An And But In On At".split()
+    "What Which Who Whom Whose When Where Why How Did Does Do Is Are Was Were Can Could Would Should Tell Give List The A An And But In On At "
+    "We I You He She It They Our Their His Her Its This That These Those Last Today Yesterday".split()
 )
 
 
@@ -41,7 +42,12 @@ def earlier_user_turns(history: Sequence[dict[str, Any]] | None) -> list[str]:
 
 
 def standalone_query(question: str, history: Sequence[dict[str, Any]] | None) -> str:
-    """The retrieval query for ``question`` in the light of the conversation so far."""
+    """The retrieval query for ``question`` in the light of the conversation so far.
+
+    The names come from the latest user turn that has any, and then from the answer
+    it got: "Which cities will it connect?" after "What is the flagship energy
+    project?" means the pipeline the answer named.
+    """
     turns = [t for t in earlier_user_turns(history) if t.strip()]
     if not turns:
         return question
@@ -49,13 +55,33 @@ def standalone_query(question: str, history: Sequence[dict[str, Any]] | None) ->
     if not leans:
         return question
     carried: list[str] = []
-    for turn in reversed(turns[-3:]):
-        for name in _names(turn):
+
+    def carry(names: list[str], most: int) -> None:
+        for name in names[:most]:
             if name.lower() not in question.lower() and name not in carried:
                 carried.append(name)
+
+    for turn in reversed(turns[-3:]):
+        carry(_names(turn), 10)
         if carried:
             break
+    carry(_names(re.sub(r"\s*\[\d+\]", "", last_answer(history))), ANSWER_NAMES)
     return f"{question} {' '.join(carried)}".strip() if carried else question
+
+
+ANSWER_NAMES = 3
+_REFUSED = re.compile(r"^The articles don't say\b")
+
+
+def last_answer(history: Sequence[dict[str, Any]] | None) -> str:
+    """The assistant's latest reply, unless it was a refusal (which names nothing)."""
+    for message in reversed(list(history or [])):
+        if message.get("role") == "user":
+            return ""
+        if message.get("role") == "assistant":
+            text = message_text(message.get("content"))
+            return "" if _REFUSED.match(text.strip()) else text
+    return ""
 
 
 def _names(text: str) -> list[str]:
