@@ -37,6 +37,10 @@ for _group in _FORMS.replace("\n", " ").split("|"):
     for _form in _words[1:]:
         BASE.setdefault(_form, _words[0])
 
+# Past participles of the table, and "born", which stemming leaves alone.
+PARTICIPLES = frozenset(
+    {*(g.split()[-1] for g in _FORMS.replace("\n", " ").split("|") if g.strip()), "born"}
+)
 _WORD = re.compile(r"\b(" + "|".join(sorted(BASE, key=len, reverse=True)) + r")\b", re.IGNORECASE)
 
 

@@ -22,11 +22,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 
 import numpy as np
 
+from index.morphology import PARTICIPLES
 from index.text import jaccard, split_sentences, word_shingles
 from qa.claims import fact_clauses
+from qa.synonyms import synonym_table
 from qa.types import Answer, Citation, Passage
 
 QUESTION_WORDS = frozenset(
@@ -36,12 +39,17 @@ QUESTION_WORDS = frozenset(
     a an the and or but if of to in on at by for with about from into over after before
     between during against is are was were be been being have has had it its this that
     these those there their they them he she his her him we our you your i me my as
-    than then so not no also besides other anoth regard articl stori news piec""".split()
+    than then so not no also besides other anoth regard articl stori news piec since ahead
+    according else reason""".split()
 )
 MAX_PASSAGES = 8
 MIN_COVERAGE = 0.34
 MIN_SIMILARITY = 0.25
 MIN_SCORE = 0.36
+# A sentence that says the same in other words ("pledged" for "promised", "forces" for
+# "troops") shares few terms with the question; a high embedding similarity stands in.
+STRONG_SIMILARITY = 0.65
+MIN_PARAPHRASE_COVERAGE = 0.15
 MISSING_TERMS_REFUSE = 0.5
 EXTRA_SENTENCE_GAIN = 0.2
 MAX_SENTENCES = 3
@@ -52,6 +60,13 @@ PAIR_MAX_WORDS = 40
 _NUMBER = re.compile(
     r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|millions?|billions?|several|a few)\b",
+    re.I,
+)
+# "How much will the pipeline cost?" is not answered by "the agreement of 2015": a year
+# counts as a quantity only when a noun follows it ("2015 votes").
+_QUANTITY = re.compile(
+    r"(?<![\w-])(?!one\s+(?:of|day|another)\b)(?!(?:19|20)\d\d\b(?!\s+(?!(?:and|or|to|the|in|on|at|by|as|for|with|when|was|were|"
+    r"is|had|has|after|before|until)\b)[a-z]))" + _NUMBER.pattern[2:],
     re.I,
 )
 _YEAR_OR_DATE = re.compile(
@@ -69,14 +84,30 @@ _FOCUS = re.compile(
     r"(?:(?:the|a|an)\s+)?(?:he|she|they|it|we|you|(?:[A-Z][\w'.-]*\s+)*[A-Z][\w'.-]*)\s+([a-z][a-z-]+)\b"
 )
 _LIGHT_VERBS = frozenset(
-    "do say said tell mean happen think make get go take see know want".split()
+    "do say said tell mean happen think make get go take see know want "
+    "done made told meant thought seen known based called named".split()
 )
 FOCUS_WEIGHT = 2.0
+CARRIED_WEIGHT = 0.5
+# With its main verb found nowhere, the best sentence must cover this much of the rest.
+MIN_REST_COVERAGE = 0.5
+COUNT_WINDOW = 4  # words after a number that name what it counts
+ATTRIBUTE_WINDOW = 4  # words between "president" and "Pakistan" in "Pakistan's president"
+
+
+# The passive form: "What was discussed at the meeting?", "When was the deal signed?".
+_PASSIVE_FOCUS = re.compile(
+    r"^\W*(?i:what|which|who|whom|how|why|where|when)\b(?:\s+[a-z]+){0,3}?\s+(?i:was|were|is|are)\s+"
+    r"(?:[\w'.-]+\s+){0,5}?("
+    + "|".join(sorted(PARTICIPLES, key=len, reverse=True))
+    + r"|[a-z]{3,}ed)\b"
+)
 
 
 def focus_verb(question: str) -> str:
-    """The question's main verb: "guarantee" in "What did the Taliban guarantee in Doha?"."""
-    match = _FOCUS.search(question)
+    """The question's main verb: "guarantee" in "What did the Taliban guarantee in Doha?",
+    "discussed" in "What was discussed at the meeting?"."""
+    match = _FOCUS.search(question) or _PASSIVE_FOCUS.search(question)
     if not match or match.group(1) in _LIGHT_VERBS:
         return ""
     return match.group(1)
@@ -93,7 +124,7 @@ def answer_type(question: str) -> AnswerType:
     if re.search(r"\bhow old\b|\bwhat age\b", q):
         return AnswerType(_AGE, True)
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share)\b", q):
-        return AnswerType(_NUMBER, True)
+        return AnswerType(_QUANTITY, True)
     if re.search(
         r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month|day)\b|\bin what year\b",
         q,
@@ -138,6 +169,9 @@ class ExtractiveGenerator:
         self._analyze = analyze
         self._idf = idf
         self._embed_many = embed_many
+        # Compared after stemming: "besides" is "besid" and "why" is "whi" by then.
+        self._question_stems = frozenset(analyze(" ".join(sorted(QUESTION_WORDS))))
+        self._synonyms = synonym_table(analyze)
 
     def generate(self, question: str, passages: list[Passage]) -> Answer:
         passages = passages[:MAX_PASSAGES]
@@ -175,23 +209,49 @@ class ExtractiveGenerator:
         self, question: str, passages: list[Passage]
     ) -> tuple[_Candidate, list[_Candidate], dict[str, float], float, AnswerType] | str:
         """The best supporting sentence with its scored rivals, or why there is none."""
-        terms = [t for t in dict.fromkeys(self._analyze(question)) if t not in QUESTION_WORDS]
+        terms = [
+            t
+            for t in dict.fromkeys(self._analyze(question))
+            if t not in QUESTION_WORDS and t not in self._question_stems
+        ]
         if not passages or not terms:
             return "no passage matches the question"
         weights = self._idf(terms)
-        for focus in self._analyze(focus_verb(question)):
-            if focus in weights:
-                weights[focus] *= FOCUS_WEIGHT
-        total = sum(weights.values()) or 1.0
-
+        focus = [t for t in self._analyze(focus_verb(question)) if t in weights]
+        for term in focus:
+            weights[term] *= FOCUS_WEIGHT
         seen_anywhere = set()
         for p in passages:
-            seen_anywhere.update(self._analyze(f"{p.title} {p.text}"))
+            seen_anywhere.update(self._analyze(f"{p.title} {_dateline(p)} {p.text}"))
+        variants = _variants([t for t in weights if t not in seen_anywhere], seen_anywhere)
+        for term in weights:
+            for synonym in self._synonyms.get(term, ()):
+                if synonym in seen_anywhere and synonym not in weights:
+                    variants.setdefault(synonym, term)
+        seen_anywhere.update(variants.values())
+        # A main verb no passage uses may be a synonym ("urge" for "call on", "stress" for
+        # "highlight"): the rest of the question decides, and it must ask more than a name.
+        unmentioned = [t for t in focus if t not in seen_anywhere]
+        for term in unmentioned:
+            del weights[term]
+        names = set(self._analyze(" ".join(_NAME.findall(question))))
+        rest = {t: w for t, w in weights.items() if t not in names and t not in focus}
+        if unmentioned and not rest:
+            # "When was Imran Khan born?": passages about Imran Khan, none about a birth.
+            return f"no passage mentions what the question asks about ({unmentioned[0]!r})"
+        # Names a follow-up carries from earlier turns come after its question mark
+        # (qa.followup): they place the question but are not what it asks.
+        asked, mark, carried = question.rpartition("?")
+        if mark and carried.strip():
+            for term in set(self._analyze(carried)) - set(self._analyze(asked)):
+                if term in weights:
+                    weights[term] *= CARRIED_WEIGHT
+        total = sum(weights.values()) or 1.0
         missing = sum(w for t, w in weights.items() if t not in seen_anywhere) / total
         if missing >= MISSING_TERMS_REFUSE:
             return f"{missing:.0%} of the question's key terms appear in no passage"
 
-        candidates = self._candidates(passages, weights, total)
+        candidates = self._candidates(passages, weights, total, variants)
         candidates.sort(key=lambda c: (-c.lexical, c.passage))
         candidates = candidates[:EMBED_CANDIDATES]
         if not candidates:
@@ -199,19 +259,73 @@ class ExtractiveGenerator:
         kind = answer_type(question)
         self._score(question, candidates, kind)
         candidates.sort(key=lambda c: (-c.score, c.passage))
+        # "What is Imran Khan's political party?" wants a sentence naming a party, next to
+        # him ("Who is the president of Pakistan?" is not "Pakistan … President Trump");
+        # "How many US troops …?" wants a number of troops, not "within 14 months".
+        attribute = [
+            t for t in self._analyze(asked_attribute(question)) if t not in self._question_stems
+        ][-1:]  # the head noun: "party" of "political party"
+        if attribute:
+            candidates = [
+                c
+                for c in candidates
+                if self._near(c.sentence, attribute[0], set(weights), variants)
+            ]
+            if not candidates:
+                return f"no passage gives the {asked_attribute(question)!r} asked for"
+        counted = self._analyze(counted_noun(question))
+        if counted:
+            candidates = [c for c in candidates if self._counts(c.sentence, counted, variants)]
+            if not candidates:
+                return f"no passage gives a number of {counted_noun(question)!r}"
         best = candidates[0]
+        paraphrase = (
+            best.similarity >= STRONG_SIMILARITY and best.coverage >= MIN_PARAPHRASE_COVERAGE
+        )
         if (
-            best.coverage < MIN_COVERAGE
+            (best.coverage < MIN_COVERAGE and not paraphrase)
             or best.similarity < MIN_SIMILARITY
             or best.score < MIN_SCORE
         ):
             return f"the best evidence is too weak (score {best.score:.2f})"
+        if unmentioned and _covered(best.terms, rest) < MIN_REST_COVERAGE:
+            return f"no passage mentions what the question asks about ({unmentioned[0]!r})"
         if kind.required and kind.pattern is not None and not kind.pattern.search(best.sentence):
             return "no passage states what the question asks for"
         return best, candidates, weights, total, kind
 
+    def _near(
+        self, sentence: str, attribute: str, terms: set[str], variants: dict[str, str]
+    ) -> bool:
+        """Whether the sentence names the attribute, close to what it belongs to when
+        that is named in the sentence too."""
+        stems = [
+            {variants.get(t, t) for t in self._analyze(word)}
+            for word in re.findall(r"[\w'-]+", sentence)
+        ]
+        at = [i for i, found in enumerate(stems) if attribute in found]
+        owners = [i for i, found in enumerate(stems) if found & (terms - {attribute})]
+        if not at:
+            return False
+        return not owners or min(abs(a - o) for a in at for o in owners) <= ATTRIBUTE_WINDOW
+
+    def _counts(self, sentence: str, counted: list[str], variants: dict[str, str]) -> bool:
+        """Whether a number in the sentence counts one of the ``counted`` words: "four
+        transport-combat helicopters", "90 state scholarships", "thousands of bandits"."""
+        words = re.findall(r"[\w'-]+", sentence)
+        for i, word in enumerate(words):
+            if _QUANTITY.fullmatch(word) or word.lower() in ("few", "dozens", "hundreds"):
+                following = self._analyze(" ".join(words[i + 1 : i + 1 + COUNT_WINDOW]))
+                if {variants.get(t, t) for t in following} & set(counted):
+                    return True
+        return False
+
     def _candidates(
-        self, passages: list[Passage], weights: dict[str, float], total: float
+        self,
+        passages: list[Passage],
+        weights: dict[str, float],
+        total: float,
+        variants: dict[str, str],
     ) -> list[_Candidate]:
         """Single sentences, and adjacent pairs where a short sentence leans on its neighbour."""
         out: list[_Candidate] = []
@@ -219,12 +333,16 @@ class ExtractiveGenerator:
         def covered(terms: set[str]) -> float:
             return sum(w for t, w in weights.items() if t in terms) / total
 
+        def analyzed_terms(text: str) -> set[str]:
+            terms = set(self._analyze(text))
+            return terms | {variants[t] for t in terms if t in variants}
+
         for index, passage in enumerate(passages):
-            title_terms = set(self._analyze(passage.title))
+            title_terms = analyzed_terms(f"{passage.title} {_dateline(passage)}")
             units: list[tuple[str, set[str], bool]] = []
             for paragraph in passage.text.split("\n\n"):
                 sentences = split_sentences(paragraph)
-                analyzed = [set(self._analyze(x)) for x in sentences]
+                analyzed = [analyzed_terms(x) for x in sentences]
                 for i, (sentence, terms) in enumerate(zip(sentences, analyzed, strict=True)):
                     if _answerable_sentence(sentence):
                         units.append((sentence, terms, False))
@@ -290,6 +408,77 @@ class ExtractiveGenerator:
         return chosen
 
 
+def _covered(terms: frozenset[str], weights: dict[str, float]) -> float:
+    return sum(w for t, w in weights.items() if t in terms) / (sum(weights.values()) or 1.0)
+
+
+# Derivations the stemmer leaves apart: "threat"/"threaten", "north"/"northern",
+# "Pakistan"/"Pakistani". (Shorter stems would join "part" and "parti".)
+_DERIVATIONS = (("en", 5), ("ern", 4), ("n", 6), ("i", 6))
+
+
+def _variants(unseen: list[str], vocabulary: set[str]) -> dict[str, str]:
+    """Passage terms standing for question terms no passage uses, by derivation."""
+    out: dict[str, str] = {}
+    for term in unseen:
+        for word in vocabulary:
+            short, long = sorted((term, word), key=len)
+            if any(
+                long == short + suffix and len(short) >= shortest
+                for suffix, shortest in _DERIVATIONS
+            ):
+                out[word] = term
+    return out
+
+
+_COUNTED = re.compile(
+    r"\bhow (?:many|much)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+?)"
+    r"(?=\s+(?:are|is|was|were|did|do|does|had|has|have|will|would|can|could|there|in|of|"
+    r"to|for|at|on|from|with|per|each)\b|\s*[?.,]|$)",
+    re.I,
+)
+
+
+def counted_noun(question: str) -> str:
+    """What a "how many" question counts: "troops" in "How many US troops are in
+    Afghanistan?", "" in "How much will it cost?" (no noun: any amount will do)."""
+    match = _COUNTED.search(question)
+    if not match:
+        return ""
+    words = match.group(1).split()
+    if words[0].lower() in _AUXILIARIES:
+        return ""
+    return words[-1]  # the head noun: "troops" of "US troops"
+
+
+_COPULAR = re.compile(r"^\W*(?:what|who|which)\s+(?:is|was|are|were)\s+(.+?)\W*$", re.I)
+_OWNED = re.compile(r"^(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,3}?[\w.-]+'s\s+(.+)$", re.I)
+_OF = re.compile(
+    r"^(?:the|a|an)\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:of|between|in|for|at|on)\s", re.I
+)
+_CLAUSE_END = re.compile(
+    r"\s+(?:in|to|at|for|on|from|during|with|between|who|that|which|of)\b.*$", re.I
+)
+
+
+def asked_attribute(question: str) -> str:
+    """What a "what is X's Y" / "who is the Y of X" question asks for: its Y ("political
+    party", "population"). A sentence that lacks it does not answer, however much it
+    says about X."""
+    match = _COPULAR.match(question)
+    if not match:
+        return ""
+    rest = match.group(1)
+    owned = _OWNED.match(rest)
+    if owned:
+        return _CLAUSE_END.sub("", owned.group(1))
+    of = _OF.match(rest)
+    return of.group(1) if of else ""
+
+
+_AUXILIARIES = frozenset("are is was were did do does had has have will would can could".split())
+
+
 def _addresses(candidate: _Candidate, focus: set[str], kind: AnswerType) -> bool:
     """Whether a sentence speaks to what is asked: the question's verb, or its answer type.
 
@@ -299,6 +488,16 @@ def _addresses(candidate: _Candidate, focus: set[str], kind: AnswerType) -> bool
     if focus and not focus & candidate.terms:
         return False
     return not (kind.pattern is not None and not kind.pattern.search(candidate.sentence))
+
+
+def _dateline(passage: Passage) -> str:
+    """The article's year and month in words ("2018 February"): "Lavrov's 2021 trip" is
+    about an article dated 2021 even when no sentence repeats the year."""
+    try:
+        day = date.fromisoformat(passage.date[:10])
+    except ValueError:
+        return ""
+    return f"{day.year} {day:%B}"
 
 
 def _answerable_sentence(sentence: str) -> bool:

@@ -15,7 +15,9 @@ import pytest
 from qa.extractive import (
     ExtractiveGenerator,
     answer_type,
+    asked_attribute,
     compose,
+    counted_noun,
     focus_verb,
 )
 from qa.types import Passage
@@ -24,8 +26,9 @@ STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "did", "how", "many", "
 
 
 def analyze(text: str) -> list[str]:
-    """Lower-case words with a crude plural strip: enough to match 'helicopters'/'helicopter'."""
-    return [w.rstrip("s") for w in re.findall(r"[a-z0-9]+", text.lower())]
+    """Lower-case words with a crude suffix strip: enough to match 'helicopters'/'helicopter'
+    and 'delivered'/'deliver'."""
+    return [re.sub(r"(?:ed|s)$", "", w) for w in re.findall(r"[a-z0-9]+", text.lower())]
 
 
 def idf(terms: list[str]) -> dict[str, float]:
@@ -154,6 +157,10 @@ def test_a_sentence_ending_in_a_quote_gets_its_marker_after_the_quote() -> None:
         ("What will Apple announce next week?", "announce"),
         ("What did the minister say?", ""),  # a light verb carries no focus
         ("Who is the president?", ""),
+        ("What was discussed at the meeting?", "discussed"),  # passive questions too
+        ("When was Imran Khan born?", "born"),
+        ("How many people were killed in the attack?", "killed"),
+        ("What was the name of the ship?", ""),
     ],
 )
 def test_the_question_s_main_verb_is_found(question: str, verb: str) -> None:
@@ -175,6 +182,47 @@ def test_the_expected_answer_type_follows_the_question_word(
     kind = answer_type(question)
     assert kind.pattern is not None and kind.pattern.search(matches)
     assert kind.required is required
+
+
+@pytest.mark.parametrize(
+    ("sentence", "states_a_quantity"),
+    [
+        ("It will cost 4 billion dollars.", True),
+        ("Russia gave Pakistan four helicopters.", True),
+        ("The 2015 votes were counted twice.", True),
+        ("It follows the intergovernmental agreement of 2015.", False),  # a year
+        ("In May 2015, the pipeline deal was signed.", False),
+        ("Energy is one of our priorities.", False),  # "one of" is no amount
+    ],
+)
+def test_how_much_wants_an_amount_not_a_year(sentence: str, states_a_quantity: bool) -> None:
+    kind = answer_type("How much will the pipeline cost?")
+    assert kind.required and kind.pattern is not None
+    assert bool(kind.pattern.search(sentence)) is states_a_quantity
+
+
+def test_a_question_about_something_no_passage_mentions_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Imran Khan met the Russian foreign minister in Islamabad on Wednesday."),
+        passage(2, "Imran Khan highlighted the importance of a negotiated settlement in talks."),
+    ]
+    answer = generator.generate("When was Imran Khan born?", passages)
+    assert answer.refused
+    assert "born" in answer.meta["refusal_reason"]
+
+
+def test_names_carried_from_earlier_turns_weigh_less_than_the_question_s_own_words(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Lavrov met general Bajwa at the army headquarters in Rawalpindi on Wednesday."),
+        passage(2, "Lavrov said security and trade were discussed."),
+    ]
+    # How qa.followup writes a follow-up: the earlier turn's names after the question.
+    answer = generator.generate("What was discussed? Lavrov Rawalpindi Bajwa", passages)
+    assert answer.text.startswith("Lavrov said security and trade were discussed")
 
 
 def test_an_open_question_expects_no_particular_type() -> None:
@@ -213,3 +261,98 @@ def test_a_claim_without_support_keeps_the_whole_question_refused(
     )
     assert answer.refused and answer.citations == []
     assert "per claim" in answer.meta["refusal_reason"]
+
+
+def test_a_verb_the_reporter_swapped_for_a_synonym_still_answers(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Lavrov met Khan in Islamabad on Wednesday for talks on the region."),
+        passage(2, "Khan highlighted the importance of a negotiated settlement in the region."),
+    ]
+    answer = generator.generate("What did Khan stress about a settlement?", passages)
+    assert answer.text.startswith("Khan highlighted the importance")
+
+
+def test_a_derived_form_of_a_question_word_matches_its_stem(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The storm was forecast last week by the national weather office."),
+        passage(2, "The storm flooded two cities in the north, Tromso and Alta, overnight."),
+    ]
+    answer = generator.generate("Which northern cities did the storm flood?", passages)
+    assert answer.text.startswith("The storm flooded two cities in the north")
+
+
+def test_a_main_verb_no_passage_uses_is_judged_by_the_rest_of_the_question(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "We call on the warring parties to reduce the level of violence.")]
+    answered = generator.generate(
+        "What did Lavrov implore the warring parties to reduce?", passages
+    )
+    assert answered.text.startswith("We call on the warring parties")
+    # With nothing but a name left besides the verb, nothing says what is asked.
+    refused = generator.generate("When was Lavrov implored?", passages)
+    assert refused.refused
+
+
+@pytest.mark.parametrize(
+    ("question", "noun"),
+    [
+        ("How many US troops are in Afghanistan?", "troops"),
+        ("How many helicopters did Russia give Pakistan?", "helicopters"),
+        ("Within how many months did the allies pledge to withdraw?", "months"),
+        ("How many state scholarships were allocated?", "scholarships"),
+        ("How much gas will the pipeline carry each year?", "gas"),
+        ("How much will the pipeline cost?", ""),  # any amount answers
+        ("Why did the talks fail?", ""),
+    ],
+)
+def test_a_how_many_question_counts_its_head_noun(question: str, noun: str) -> None:
+    assert counted_noun(question) == noun
+
+
+def test_a_number_that_counts_something_else_does_not_answer_how_many(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The allies pledged to withdraw all troops from the country within 14 months."),
+        passage(2, "They discussed the COVID-19 pandemic and progress on the gas pipeline."),
+    ]
+    troops = generator.generate("How many troops are in the country?", passages)
+    assert troops.refused and "troops" in troops.meta["refusal_reason"]
+    # "COVID-19" is a name, not an amount of gas.
+    assert generator.generate("How much gas will the pipeline carry?", passages).refused
+    months = generator.generate("Within how many months will the allies withdraw troops?", passages)
+    assert "14 months" in months.text
+
+
+@pytest.mark.parametrize(
+    ("question", "attribute"),
+    [
+        ("What is Imran Khan's political party?", "political party"),
+        ("Who is the president of Pakistan?", "president"),
+        ("Who is the Russian president's envoy to Afghanistan?", "envoy"),
+        ("What is the population of Kabul?", "population"),
+        ("What is Russia concerned about?", ""),
+        ("What did Lavrov say?", ""),
+    ],
+)
+def test_a_what_is_x_s_y_question_asks_for_its_y(question: str, attribute: str) -> None:
+    assert asked_attribute(question) == attribute
+
+
+def test_a_sentence_without_the_asked_attribute_next_to_its_owner_does_not_answer(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Imran Khan met the Russian foreign minister in Islamabad on Wednesday."),
+        passage(2, "Moscow stood by Pakistan in the face of the strategy of President Trump."),
+    ]
+    assert generator.generate("What is Imran Khan's political party?", passages).refused
+    assert generator.generate("Who is the president of Pakistan?", passages).refused
+    passages.append(passage(3, "Pakistan's president, Arif Alvi, received the envoy on Monday."))
+    answer = generator.generate("Who is the president of Pakistan?", passages)
+    assert "Arif Alvi" in answer.text

@@ -61,6 +61,17 @@ def test_public_api_is_exactly_what_qa_exports() -> None:
         ("Which two cities will the North-South gas pipeline connect?", "karachi"),
         ("Who did Lavrov meet at army headquarters in Rawalpindi?", "bajwa"),
         ("When did Khawaja Asif leave for Moscow?", "monday"),
+        # Said in other words: "promise" for "guarantee", "troop" for "forces".
+        ("What did the Taliban promise in exchange for the US troop withdrawal?", "terrorism"),
+        # The year lives in the article's date, not in the sentence.
+        (
+            "How many years had it been since a Russian foreign minister visited Pakistan "
+            "before Lavrov's 2021 trip?",
+            "nine",
+        ),
+        # The reporter's verb is another: "highlighted" for "stress", "gratitude" for "thank".
+        ("What did Imran Khan stress during his meeting with Lavrov?", "negotiated"),
+        ("What did Lavrov thank Qatar for?", "reconciliation"),
     ],
 )
 def test_answers_cite_passages_that_contain_them(
@@ -70,7 +81,10 @@ def test_answers_cite_passages_that_contain_them(
     assert not answer.refused and answer.citations
     assert expected in answer.text.lower()
     for citation in answer.citations:
-        assert citation.quote and citation.quote in citation.text
+        # The quote holds the passage's sentences the answer used, in order, each verbatim.
+        assert citation.quote
+        for sentence in re.split(r"(?<=[.!?])\s+(?=[A-Z\"])", citation.quote):
+            assert sentence in citation.text
         assert citation.title and citation.source
     spoken = re.sub(r" \[\d+\]", "", answer.text)
     for citation in answer.citations:
@@ -97,6 +111,11 @@ def test_every_sentence_carries_a_citation_and_numbers_follow_first_use(settings
         "What is the population of Karachi?",
         "Who won the football World Cup in 2018?",
         "What did the articles say about Bitcoin prices?",
+        "How much will the North-South gas pipeline cost?",  # a year is not an amount
+        "When was Imran Khan born?",  # articles about him, none about his birth
+        "What is Imran Khan's political party?",  # about him, never about a party
+        "Who is the president of Pakistan?",  # not "Pakistan … President Trump"
+        "How many US troops are in Afghanistan?",  # not "within 14 months"
     ],
 )
 def test_questions_the_articles_do_not_answer_are_refused_plainly(
@@ -120,6 +139,17 @@ def test_follow_up_questions_use_the_conversation(settings: Settings) -> None:
     )
     assert "Kabulov" in follow.query
     assert "destabilise" in follow.text and follow.citations
+
+
+def test_a_follow_up_can_lean_on_what_the_last_answer_named(settings: Settings) -> None:
+    question = "What is the flagship energy project between Russia and Pakistan?"
+    first = ask(question, settings=settings)
+    history = [
+        {"role": "user", "content": question},
+        {"role": "assistant", "content": first.text},
+    ]
+    follow = ask("Which cities will it connect?", history, settings=settings)
+    assert "Karachi" in follow.text and "Lahore" in follow.text and follow.citations
 
 
 def test_gradio_style_history_with_content_parts_is_accepted(settings: Settings) -> None:
@@ -203,6 +233,20 @@ def test_cli_ask_prints_json_with_text_and_citations(settings: Settings) -> None
         and data["citations"][0]["number"] == 1
         and data["citations"][0]["text"]
     )
+
+
+def test_cli_eval_scores_our_own_wider_question_set(settings: Settings) -> None:
+    """tests/data/extra_qa.jsonl: 88 questions on the bundled corpus that we wrote
+    ourselves (x01-x38, then y01-y50 in a later session, each batch written before it was
+    run), beside the public smoke set, to see whether the generator generalises."""
+    done = cli(
+        "eval", str(Path(__file__).parent / "data" / "extra_qa.jsonl"), index_dir=settings.index_dir
+    )
+    assert done.returncode == 0, done.stderr
+    values = dict(re.findall(r"([a-z][a-z ]*?) (\d\.\d\d)", done.stdout.strip().splitlines()[-1]))
+    assert float(values["accuracy"]) >= 0.83, done.stdout
+    assert float(values["refusals"]) >= 0.9, done.stdout
+    assert float(values["false refusals"]) <= 0.06, done.stdout
 
 
 def test_cli_eval_scores_the_public_smoke_set(settings: Settings) -> None:

@@ -1,0 +1,47 @@
+"""Words news reports use for one another, so a question's wording need not be the article's.
+
+"What did Imran Khan stress?" is answered by "Khan highlighted the importance of …";
+"What did Lavrov thank Qatar for?" by "… expressed gratitude to Qatar for …". Stemming
+joins forms of one word, and the embedding model blurs meanings but cannot say which
+word of a sentence answers: this table joins the few verbs (and their nouns) that
+reporters swap for each other. It is a general resource of English news prose, the
+counterpart of ``index.morphology``'s irregular verbs, and holds no corpus fact.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+GROUPS = """
+stress emphasise emphasize emphasis highlight underline underscore
+urge call appeal
+warn warning caution
+thank thanks gratitude grateful
+promise pledge vow guarantee commitment
+propose proposal suggest suggestion initiative
+give hand provide supply deliver transfer donate
+refuse reject decline
+criticise criticize criticism condemn denounce
+discuss discussion talks debate
+threaten threat
+kill die death dead
+worry concern alarm fear
+help assist assistance aid
+invite invitation
+attend participate participation
+withdraw withdrawal pullout
+increase rise grow growth
+reduce decrease cut curb
+accuse blame
+agree agreement accord deal
+"""
+
+
+def synonym_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
+    """Each analysed (stemmed) word of the table → the analysed words of its group."""
+    table: dict[str, set[str]] = {}
+    for line in GROUPS.strip().splitlines():
+        stems = {stem for word in line.split() for stem in analyze(word)}
+        for stem in stems:
+            table.setdefault(stem, set()).update(stems)
+    return {stem: frozenset(group - {stem}) for stem, group in table.items()}
