@@ -297,8 +297,9 @@ class ExtractiveGenerator:
     def _near(
         self, sentence: str, attribute: str, terms: set[str], variants: dict[str, str]
     ) -> bool:
-        """Whether the sentence names the attribute, close to what it belongs to when
-        that is named in the sentence too."""
+        """Whether the sentence names the attribute close to what it belongs to (or to
+        another of the question's terms): "Pakistan's president", not "Pakistan … President
+        Trump", nor "leaders of some provinces" for the Taliban's leader."""
         stems = [
             {variants.get(t, t) for t in self._analyze(word)}
             for word in re.findall(r"[\w'-]+", sentence)
@@ -307,7 +308,11 @@ class ExtractiveGenerator:
         owners = [i for i, found in enumerate(stems) if found & (terms - {attribute})]
         if not at:
             return False
-        return not owners or min(abs(a - o) for a in at for o in owners) <= ATTRIBUTE_WINDOW
+        # With nothing else in the question, the attribute alone must do ("Who is the
+        # president?"); otherwise what it belongs to is named close by.
+        if not terms - {attribute}:
+            return True
+        return any(abs(a - o) <= ATTRIBUTE_WINDOW for a in at for o in owners)
 
     def _counts(self, sentence: str, counted: list[str], variants: dict[str, str]) -> bool:
         """Whether a number in the sentence counts one of the ``counted`` words: "four

@@ -353,6 +353,8 @@ def test_a_sentence_without_the_asked_attribute_next_to_its_owner_does_not_answe
     ]
     assert generator.generate("What is Imran Khan's political party?", passages).refused
     assert generator.generate("Who is the president of Pakistan?", passages).refused
+    leaders = [passage(4, "The leaders of some provinces say helicopters fly to militant areas.")]
+    assert generator.generate("Who is the leader of the Taliban?", leaders).refused
     passages.append(passage(3, "Pakistan's president, Arif Alvi, received the envoy on Monday."))
     answer = generator.generate("Who is the president of Pakistan?", passages)
     assert "Arif Alvi" in answer.text
