@@ -23,6 +23,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 import numpy as np
 
@@ -92,6 +93,7 @@ CARRIED_WEIGHT = 0.5
 # With its main verb found nowhere, the best sentence must cover this much of the rest.
 MIN_REST_COVERAGE = 0.5
 COUNT_WINDOW = 4  # words after a number that name what it counts
+WORD_CACHE = 100_000
 ATTRIBUTE_WINDOW = 4  # words between "president" and "Pakistan" in "Pakistan's president"
 
 
@@ -172,6 +174,13 @@ class ExtractiveGenerator:
         # Compared after stemming: "besides" is "besid" and "why" is "whi" by then.
         self._question_stems = frozenset(analyze(" ".join(sorted(QUESTION_WORDS))))
         self._synonyms = synonym_table(analyze)
+        # Word-by-word analysis (for "next to" checks) repeats the same corpus words.
+        self._word_terms: Callable[[str], frozenset[str]] = lru_cache(maxsize=WORD_CACHE)(
+            self._terms_of_word
+        )
+
+    def _terms_of_word(self, word: str) -> frozenset[str]:
+        return frozenset(self._analyze(word))
 
     def generate(self, question: str, passages: list[Passage]) -> Answer:
         passages = passages[:MAX_PASSAGES]
@@ -301,7 +310,7 @@ class ExtractiveGenerator:
         another of the question's terms): "Pakistan's president", not "Pakistan … President
         Trump", nor "leaders of some provinces" for the Taliban's leader."""
         stems = [
-            {variants.get(t, t) for t in self._analyze(word)}
+            {variants.get(t, t) for t in self._word_terms(word)}
             for word in re.findall(r"[\w'-]+", sentence)
         ]
         at = [i for i, found in enumerate(stems) if attribute in found]
@@ -320,7 +329,9 @@ class ExtractiveGenerator:
         words = re.findall(r"[\w'-]+", sentence)
         for i, word in enumerate(words):
             if _QUANTITY.fullmatch(word) or word.lower() in ("few", "dozens", "hundreds"):
-                following = self._analyze(" ".join(words[i + 1 : i + 1 + COUNT_WINDOW]))
+                following = [
+                    t for w in words[i + 1 : i + 1 + COUNT_WINDOW] for t in self._word_terms(w)
+                ]
                 if {variants.get(t, t) for t in following} & set(counted):
                     return True
         return False
