@@ -21,8 +21,9 @@ from index.errors import ConfigError, GenerationError, IndexNotBuiltError, Quest
 from index.manifest import MANIFEST_FILE
 from index.settings import Settings
 from index.store import ChunkStore, index_exists
-from qa.extractive import QUESTION_WORDS, ExtractiveGenerator
+from qa.extractive import ExtractiveGenerator
 from qa.followup import message_text, standalone_query
+from qa.question import QUESTION_WORDS
 from qa.retrieval import Filters, hybrid_search, question_cues
 from qa.types import Answer, Passage
 

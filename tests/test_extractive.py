@@ -12,14 +12,8 @@ import zlib
 
 import pytest
 
-from qa.extractive import (
-    ExtractiveGenerator,
-    answer_type,
-    asked_attribute,
-    compose,
-    counted_noun,
-    focus_verb,
-)
+from qa.extractive import ExtractiveGenerator, compose
+from qa.question import answer_type, asked_attribute, counted_noun, focus_verb
 from qa.types import Passage
 
 STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "did", "how", "many", "what", "who"}
