@@ -1,7 +1,7 @@
 """MultiHop-RAG retrieval benchmark: Newsdesk's hybrid retrieve() against a plain
 LlamaIndex VectorStoreIndex over the same chunks and the same MiniLM model.
 
-    .venv/bin/python bench/multihop_rag.py [--limit N] [--index-dir DIR]
+    .venv/bin/python bench/multihop_rag.py [--limit N] [--index-dir DIR] [--ask-only]
 
 Scoring follows the protocol in ../shared/bench/multihop-rag/README.md: a retrieved chunk
 (its text with the metadata header) is a hit when a gold fact is a substring of it once
@@ -175,6 +175,11 @@ def main() -> int:
     parser.add_argument(
         "--sample", type=int, default=5, help="ask() every Nth answerable query (false refusals)"
     )
+    parser.add_argument(
+        "--ask-only",
+        action="store_true",
+        help="only the ask() figures (null and answerable queries), not retrieval scores",
+    )
     args = parser.parse_args()
 
     settings = Settings(index_dir=args.index_dir, chunk_tokens=256)
@@ -190,6 +195,8 @@ def main() -> int:
         answerable = answerable[: args.limit]
         nulls = nulls[: max(1, args.limit // 8)]
 
+    if args.ask_only:
+        return _ask_only(settings, answerable, nulls, args.sample, args.out)
     ours, times = newsdesk_texts(settings, answerable)
     base = baseline_texts(settings, answerable)
     bm25 = bm25_texts(settings, answerable)
@@ -219,15 +226,36 @@ def main() -> int:
         "p95": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
     }
 
+    results.update(ask_figures(settings, answerable, nulls, args.sample))
+    results["paper best (voyage-02 + bge-reranker-large)"] = PAPER_BEST
+    return _write(results, args.out)
+
+
+def ask_figures(
+    settings: Settings, answerable: list[dict], nulls: list[dict], sample: int
+) -> dict[str, object]:
+    """How ask() treats the null queries (it should refuse) and every ``sample``-th
+    answerable one (it should not)."""
     from qa import ask
 
     refused = sum(ask(q["query"], settings=settings).refused for q in nulls)
-    results["null queries refused"] = f"{refused}/{len(nulls)}"
-    results["answerable queries"] = answerable_check(settings, answerable[:: max(1, args.sample)])
-    results["paper best (voyage-02 + bge-reranker-large)"] = PAPER_BEST
+    return {
+        "null queries refused": f"{refused}/{len(nulls)}",
+        "answerable queries": answerable_check(settings, answerable[:: max(1, sample)]),
+    }
 
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text(json.dumps(results, indent=2), "utf-8")
+
+def _ask_only(
+    settings: Settings, answerable: list[dict], nulls: list[dict], sample: int, out: Path
+) -> int:
+    return _write(
+        ask_figures(settings, answerable, nulls, sample), out.with_name("multihop_ask.json")
+    )
+
+
+def _write(results: dict[str, object], out: Path) -> int:
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(results, indent=2), "utf-8")
     print(json.dumps(results, indent=2))
     return 0
 
