@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+# One group a line. A word that, once stemmed, is also a common phrase stays out:
+# "accord" would make every "according to" an agreement.
 GROUPS = """
 stress emphasise emphasize emphasis highlight underline underscore
 urge call appeal
@@ -33,7 +35,7 @@ withdraw withdrawal pullout
 increase rise grow growth
 reduce decrease cut curb
 accuse blame
-agree agreement accord deal
+agree agreement deal
 """
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from qa.extractive import ExtractiveGenerator, compose
 from qa.question import answer_type, asked_attribute, counted_noun, focus_verb
+from qa.synonyms import synonym_table
 from qa.types import Passage
 
 STOP = {"the", "a", "an", "of", "to", "in", "on", "and", "did", "how", "many", "what", "who"}
@@ -352,3 +353,9 @@ def test_a_sentence_without_the_asked_attribute_next_to_its_owner_does_not_answe
     passages.append(passage(3, "Pakistan's president, Arif Alvi, received the envoy on Monday."))
     answer = generator.generate("Who is the president of Pakistan?", passages)
     assert "Arif Alvi" in answer.text
+
+
+def test_synonyms_join_reporting_verbs_both_ways_but_not_according_to() -> None:
+    table = synonym_table(analyze)
+    assert "highlight" in table["stres"] and "stres" in table["highlight"]
+    assert "accord" not in table["agreement"]
