@@ -190,6 +190,10 @@ def _sync(
     new_ids = [i for i in desired if i not in existing]
     stale_ids = [i for i in existing if i not in desired]
     relabel = [i for i in desired if i in existing and existing[i] != desired[i].metadata]
+    # Shortest first across the whole run, not just within each step: every embedding
+    # batch then holds texts of about one length and pads little (the bare model's
+    # encode() sorts the same way). Ids are content hashes, so write order is free.
+    new_ids.sort(key=lambda i: len(desired[i].embed_text))
 
     for start in range(0, len(new_ids), EMBED_STEP):
         batch = [desired[i] for i in new_ids[start : start + EMBED_STEP]]
