@@ -12,6 +12,8 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from qa.citations import is_refusal
+
 _PRONOUNS = re.compile(
     r"\b(?:he|she|they|him|her|them|his|hers|their|theirs|it|its|this|that|these|those|"
     r"there|the (?:minister|president|country|company|official|group|deal|agreement|meeting|visit))\b",
@@ -70,7 +72,6 @@ def standalone_query(question: str, history: Sequence[dict[str, Any]] | None) ->
 
 
 ANSWER_NAMES = 3
-_REFUSED = re.compile(r"^The articles don't say\b")
 
 
 def last_answer(history: Sequence[dict[str, Any]] | None) -> str:
@@ -80,7 +81,7 @@ def last_answer(history: Sequence[dict[str, Any]] | None) -> str:
             return ""
         if message.get("role") == "assistant":
             text = message_text(message.get("content"))
-            return "" if _REFUSED.match(text.strip()) else text
+            return "" if is_refusal(text) else text
     return ""
 
 
