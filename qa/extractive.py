@@ -191,7 +191,7 @@ class ExtractiveGenerator:
         if missing >= MISSING_TERMS_REFUSE:
             return f"{missing:.0%} of the question's key terms appear in no passage"
 
-        candidates = self._candidates(passages, weights, total, variants)
+        candidates = self._candidates(passages, weights, variants)
         candidates.sort(key=lambda c: (-c.lexical, c.passage))
         candidates = candidates[:EMBED_CANDIDATES]
         if not candidates:
@@ -202,22 +202,21 @@ class ExtractiveGenerator:
         # "What is Imran Khan's political party?" wants a sentence naming a party, next to
         # him ("Who is the president of Pakistan?" is not "Pakistan … President Trump");
         # "How many US troops …?" wants a number of troops, not "within 14 months".
-        attribute = [
-            t for t in self._analyze(asked_attribute(question)) if t not in self._question_stems
-        ][-1:]  # the head noun: "party" of "political party"
-        if attribute:
+        wanted = asked_attribute(question)
+        attribute = [t for t in self._analyze(wanted) if t not in self._question_stems][-1:]
+        if attribute:  # its head noun: "party" of "political party"
+            owners = set(weights) - set(attribute)
             candidates = [
-                c
-                for c in candidates
-                if self._near(c.sentence, attribute[0], set(weights), variants)
+                c for c in candidates if self._near(c.sentence, attribute[0], owners, variants)
             ]
             if not candidates:
-                return f"no passage gives the {asked_attribute(question)!r} asked for"
-        counted = self._analyze(counted_noun(question))
+                return f"no passage gives the {wanted!r} asked for"
+        noun = counted_noun(question)
+        counted = set(self._analyze(noun))
         if counted:
             candidates = [c for c in candidates if self._counts(c.sentence, counted, variants)]
             if not candidates:
-                return f"no passage gives a number of {counted_noun(question)!r}"
+                return f"no passage gives a number of {noun!r}"
         best = candidates[0]
         paraphrase = (
             best.similarity >= STRONG_SIMILARITY and best.coverage >= MIN_PARAPHRASE_COVERAGE
@@ -235,26 +234,26 @@ class ExtractiveGenerator:
         return best, candidates, weights, total, kind
 
     def _near(
-        self, sentence: str, attribute: str, terms: set[str], variants: dict[str, str]
+        self, sentence: str, attribute: str, owners: set[str], variants: dict[str, str]
     ) -> bool:
-        """Whether the sentence names the attribute close to what it belongs to (or to
-        another of the question's terms): "Pakistan's president", not "Pakistan … President
-        Trump", nor "leaders of some provinces" for the Taliban's leader."""
+        """Whether the sentence names the attribute close to what it belongs to (any of
+        the question's other terms, ``owners``): "Pakistan's president", not "Pakistan …
+        President Trump", nor "leaders of some provinces" for the Taliban's leader."""
         stems = [
             {variants.get(t, t) for t in self._word_terms(word)}
             for word in re.findall(r"[\w'-]+", sentence)
         ]
         at = [i for i, found in enumerate(stems) if attribute in found]
-        owners = [i for i, found in enumerate(stems) if found & (terms - {attribute})]
         if not at:
             return False
         # With nothing else in the question, the attribute alone must do ("Who is the
         # president?"); otherwise what it belongs to is named close by.
-        if not terms - {attribute}:
+        if not owners:
             return True
-        return any(abs(a - o) <= ATTRIBUTE_WINDOW for a in at for o in owners)
+        near = [i for i, found in enumerate(stems) if found & owners]
+        return any(abs(a - o) <= ATTRIBUTE_WINDOW for a in at for o in near)
 
-    def _counts(self, sentence: str, counted: list[str], variants: dict[str, str]) -> bool:
+    def _counts(self, sentence: str, counted: set[str], variants: dict[str, str]) -> bool:
         """Whether a number in the sentence counts one of the ``counted`` words: "four
         transport-combat helicopters", "90 state scholarships", "thousands of bandits"."""
         words = re.findall(r"[\w'-]+", sentence)
@@ -263,7 +262,7 @@ class ExtractiveGenerator:
                 following = [
                     t for w in words[i + 1 : i + 1 + COUNT_WINDOW] for t in self._word_terms(w)
                 ]
-                if {variants.get(t, t) for t in following} & set(counted):
+                if {variants.get(t, t) for t in following} & counted:
                     return True
         return False
 
@@ -271,14 +270,10 @@ class ExtractiveGenerator:
         self,
         passages: list[Passage],
         weights: dict[str, float],
-        total: float,
         variants: dict[str, str],
     ) -> list[_Candidate]:
         """Single sentences, and adjacent pairs where a short sentence leans on its neighbour."""
         out: list[_Candidate] = []
-
-        def covered(terms: set[str]) -> float:
-            return sum(w for t, w in weights.items() if t in terms) / total
 
         def analyzed_terms(text: str) -> set[str]:
             terms = set(self._analyze(text))
@@ -302,8 +297,8 @@ class ExtractiveGenerator:
                     _Candidate(
                         text,
                         index,
-                        covered(terms),
-                        covered(terms | title_terms | previous),
+                        _covered(terms, weights),
+                        _covered(terms | title_terms | previous, weights),
                         frozenset(terms & weights.keys()),
                         pair=is_pair,
                     )
@@ -355,7 +350,8 @@ class ExtractiveGenerator:
         return chosen
 
 
-def _covered(terms: frozenset[str], weights: dict[str, float]) -> float:
+def _covered(terms: set[str] | frozenset[str], weights: dict[str, float]) -> float:
+    """The IDF-weighted share of the question's terms among ``terms``."""
     return sum(w for t, w in weights.items() if t in terms) / (sum(weights.values()) or 1.0)
 
 
