@@ -17,7 +17,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from index.text import split_sentences
-from qa.types import Answer, Citation, Passage
+from qa.types import Answer, Citation, Passage, Unverified
 
 MIN_SUPPORT = 0.5  # share of a sentence's content terms its cited passages must contain
 _MARKER_GROUP = re.compile(r"\s*\[(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\]")
@@ -32,7 +32,7 @@ REFUSAL_PATTERN = re.compile(
 class CheckedText:
     text: str
     citations: list[Citation]
-    unverified: list[dict[str, str]] = field(default_factory=list)
+    unverified: list[Unverified] = field(default_factory=list)
     dropped: list[int] = field(default_factory=list)
 
     @property
@@ -66,7 +66,7 @@ def check_citations(
     cleaned = re.sub(r"[ \t]+([.,;:!?])", r"\1", cleaned)
     by_number = {number: index for index, number in order.items()}
 
-    unverified: list[dict[str, str]] = []
+    unverified: list[Unverified] = []
     quotes: dict[int, list[str]] = {}
     for sentence in split_sentences(cleaned):
         numbers = [int(n) for n in re.findall(r"\[(\d{1,3})\]", sentence)]
@@ -75,7 +75,7 @@ def check_citations(
         if len(terms) < 2 or REFUSAL_PATTERN.search(bare):
             continue  # connective or "the articles don't say" sentences need no source
         if not numbers:
-            unverified.append({"sentence": bare, "reason": "no citation"})
+            unverified.append(Unverified(sentence=bare, reason="no citation"))
             continue
         best = 0.0
         for number in numbers:
@@ -88,10 +88,10 @@ def check_citations(
                 quotes.setdefault(number, []).append(bare)
         if best < MIN_SUPPORT:
             unverified.append(
-                {
-                    "sentence": bare,
-                    "reason": f"the cited passage does not support it (support {best:.2f})",
-                }
+                Unverified(
+                    sentence=bare,
+                    reason=f"the cited passage does not support it (support {best:.2f})",
+                )
             )
 
     citations = []
@@ -123,9 +123,7 @@ def checked_answer(question: str, checked: CheckedText, meta: dict[str, object])
         text=checked.text,
         citations=checked.citations,
         query=question,
-        meta={
-            **meta,
-            "unverified": checked.unverified,
-            "dropped_citations": checked.dropped,
-        },
+        generator="llm",
+        unverified=checked.unverified,
+        meta={**meta, "dropped_citations": checked.dropped},
     )

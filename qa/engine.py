@@ -12,6 +12,7 @@ import threading
 import time
 import unicodedata
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 from typing import Any, Protocol
@@ -364,18 +365,11 @@ def ask_stream(
         answer = finished[0] if finished else _llm_answer(engine, query, passages, text, failure)
         meta = {
             **answer.meta,
-            "generator": answer.meta.get("generator", chosen.name),
             "retrieval_ms": round((retrieved - started) * 1000, 1),
             "total_ms": round((time.perf_counter() - started) * 1000, 1),
             "passages": len(passages),
         }
-        return Answer(
-            text=answer.text,
-            citations=answer.citations,
-            refused=answer.refused,
-            query=query,
-            meta=meta,
-        )
+        return replace(answer, query=query, generator=answer.generator or chosen.name, meta=meta)
 
     return AnswerStream(produce(), finish)
 
@@ -399,33 +393,30 @@ def _llm_answer(
                 return answer
             fallback = engine.extractive.generate(query, passages)
             if fallback.refused:
-                return Answer(
-                    text=fallback.text,
-                    refused=True,
+                return replace(
+                    fallback,
                     query=query,
-                    meta={**fallback.meta, "llm_uncited": text, "generator": "llm"},
+                    generator="llm",
+                    meta={**fallback.meta, "llm_uncited": text},
                 )
-            return _with_meta(
+            return _as_fallback(
                 fallback,
-                fallback="the model cited no passage; this is the extractive answer instead",
+                "the model cited no passage; this is the extractive answer instead",
                 llm_uncited=text,
             )
     error = failure[0]
     if not engine.settings.llm_fallback:
         raise error
     log.warning("LLM failed, answering extractively: %s", error)
-    return _with_meta(
+    return _as_fallback(
         engine.extractive.generate(query, passages),
-        fallback=f"{error} — this is the extractive answer instead",
+        f"{error} — this is the extractive answer instead",
         llm_error=str(error),
     )
 
 
-def _with_meta(answer: Answer, **extra: Any) -> Answer:
-    return Answer(
-        text=answer.text,
-        citations=answer.citations,
-        refused=answer.refused,
-        query=answer.query,
-        meta={**answer.meta, **extra, "generator": "extractive"},
+def _as_fallback(answer: Answer, why: str, **diagnostics: Any) -> Answer:
+    """The extractive answer standing in for the model's, saying why."""
+    return replace(
+        answer, generator="extractive", fallback=why, meta={**answer.meta, **diagnostics}
     )

@@ -430,7 +430,9 @@ def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
     citations = [
         Citation(**{**c.__dict__, "quote": " ".join(quotes[c.chunk_id])}) for c in citations
     ]
-    return Answer(text=" ".join(pieces), citations=citations, query=question)
+    return Answer(
+        text=" ".join(pieces), citations=citations, query=question, generator="extractive"
+    )
 
 
 def _with_marker(sentence: str, number: int) -> str:
@@ -444,5 +446,10 @@ def refusal(question: str, why: str) -> Answer:
     subject = question.strip().rstrip("?").strip()
     text = f'The articles don\'t say. I found nothing in the indexed articles that answers "{subject}".'
     return Answer(
-        text=text, citations=[], refused=True, query=question, meta={"refusal_reason": why}
+        text=text,
+        citations=[],
+        refused=True,
+        query=question,
+        generator="extractive",
+        refusal_reason=why,
     )

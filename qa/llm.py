@@ -118,7 +118,9 @@ class LLMGenerator:
                 citations=[],
                 refused=True,
                 query=question,
-                meta={**meta, "refusal_reason": "the model said the passages don't cover it"},
+                generator="llm",
+                refusal_reason="the model said the passages don't cover it",
+                meta=meta,
             )
         checked = check_citations(text, passages, self._analyze, self._stopwords)
         return checked_answer(question, checked, meta)

@@ -37,17 +37,39 @@ class Citation:
 
 
 @dataclass(frozen=True, kw_only=True)
+class Unverified:
+    """A sentence of an LLM answer that its citations do not back, and why."""
+
+    sentence: str
+    reason: str
+
+
+@dataclass(frozen=True, kw_only=True)
 class Answer:
     """A reply: text with ``[n]`` markers, its citations in order of first use, and timings.
 
     A refusal has ``citations == []`` and ``refused`` set, and its text says plainly that
-    the articles don't say.
+    the articles don't say; ``refusal_reason`` says why (for logs and evaluation).
+
+    ``shape`` is the question's shape as read ("factoid", "yesno", "list", "when", ...),
+    and ``short_answer`` the answer in a few words (a name, a number with its unit, a
+    date, "Yes"/"No"), empty when there is none; ``text`` begins with it. ``generator``
+    names what wrote the answer ("extractive" or "llm"); ``fallback`` says why the
+    extractive answer stands in for the LLM's; ``unverified`` lists sentences of an LLM
+    answer whose citation does not back them. ``meta`` holds diagnostics only (timings,
+    counts): nothing outside ``qa`` may depend on its keys.
     """
 
     text: str
     citations: list[Citation] = field(default_factory=list)
     refused: bool = False
     query: str = ""
+    shape: str = ""
+    short_answer: str = ""
+    generator: str = ""
+    fallback: str = ""
+    unverified: list[Unverified] = field(default_factory=list)
+    refusal_reason: str = ""
     meta: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -56,6 +78,12 @@ class Answer:
             "text": self.text,
             "refused": self.refused,
             "query": self.query,
+            "shape": self.shape,
+            "short_answer": self.short_answer,
+            "generator": self.generator,
+            "fallback": self.fallback,
+            "unverified": [asdict(u) for u in self.unverified],
+            "refusal_reason": self.refusal_reason,
             "citations": [asdict(c) for c in self.citations],
             "meta": self.meta,
         }

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 from qa.citations import check_citations, is_refusal
-from qa.types import Passage
+from qa.types import Passage, Unverified
 
 STOP = frozenset("the a an of to in on and was were is are it its by for with that".split())
 
@@ -60,19 +60,19 @@ def test_numbers_that_point_at_no_passage_are_removed() -> None:
     assert [c.chunk_id for c in checked.citations] == ["c1"]
     # the pipeline sentence lost its only marker, so it is now unverified
     assert checked.unverified == [
-        {"sentence": "The pipeline carries gas.", "reason": "no citation"}
+        Unverified(sentence="The pipeline carries gas.", reason="no citation")
     ]
 
 
 def test_a_sentence_whose_cited_passage_does_not_support_it_is_flagged() -> None:
     checked = check("Lavrov signed a wheat export treaty with Brazil [3].")
     assert len(checked.unverified) == 1
-    assert "does not support" in checked.unverified[0]["reason"]
+    assert "does not support" in checked.unverified[0].reason
 
 
 def test_a_sentence_without_any_citation_is_flagged() -> None:
     checked = check("Russia delivered helicopters [1]. Moscow also promised tanks to Kabul.")
-    assert [u["sentence"] for u in checked.unverified] == ["Moscow also promised tanks to Kabul."]
+    assert [u.sentence for u in checked.unverified] == ["Moscow also promised tanks to Kabul."]
 
 
 def test_grouped_markers_are_split_and_checked() -> None:

@@ -201,7 +201,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             reply = INTERNAL_ERROR_REPLY
         else:
             reply = render.answer_markdown(
-                answer, literal=answer.meta.get("generator") == "extractive"
+                answer, literal=answer.generator == "extractive"
             ) + render.answer_notes(answer)
             cards = render.source_cards(answer.citations) or REFUSED_SOURCES
             conversation = [

@@ -207,10 +207,10 @@ def render_sources(answer: Any) -> str:
     for c in answer.citations:
         when = f", {c.date}" if c.date else ""
         lines.append(f"  [{c.number}] {c.title} ({c.source}{when})")
-    for item in answer.meta.get("unverified") or []:
-        lines.append(f"  unverified: {item['sentence']} ({item['reason']})")
-    if answer.meta.get("fallback"):
-        lines.append(f"  note: {answer.meta['fallback']}")
+    for item in answer.unverified:
+        lines.append(f"  unverified: {item.sentence} ({item.reason})")
+    if answer.fallback:
+        lines.append(f"  note: {answer.fallback}")
     return "\n".join(lines)
 
 
@@ -241,7 +241,7 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
             print(f"newsdesk: {exc}")
             continue
         if live:
-            print("\nchecked:" if answer.meta.get("generator") == "llm" else "")
+            print("\nchecked:" if answer.generator == "llm" else "")
         print(render_answer(answer))
         history += [
             {"role": "user", "content": question},

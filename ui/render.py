@@ -56,13 +56,12 @@ def answer_notes(answer: Answer) -> str:
     """What the reader should know about an answer: sentences the citation check could
     not verify, and an extractive fallback when the LLM failed."""
     notes = []
-    for item in answer.meta.get("unverified") or []:
+    for item in answer.unverified:
         notes.append(
-            f"⚠️ *Unverified:* “{escape_markdown(str(item.get('sentence', '')))}” "
-            f"({escape_markdown(str(item.get('reason', '')))})"
+            f"⚠️ *Unverified:* “{escape_markdown(item.sentence)}” ({escape_markdown(item.reason)})"
         )
-    if answer.meta.get("fallback"):
-        notes.append(f"ℹ️ {escape_markdown(str(answer.meta['fallback']))}")
+    if answer.fallback:
+        notes.append(f"ℹ️ {escape_markdown(answer.fallback)}")
     return "\n\n" + "\n\n".join(notes) if notes else ""
 
 
