@@ -131,6 +131,36 @@ def test_utf8_with_bom_and_utf16_are_read(tmp_path: Path) -> None:
     assert load(tmp_path / "wide.txt")[0].text.startswith("Headline")
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lavrov arrives in Islamabad\n\nThe two ministers discussed Afghanistan on Tuesday.",
+        "Лавров прибыл в Исламабад\n\nМинистры обсудили положение в Афганистане.",
+        "拉夫罗夫抵达伊斯兰堡\n\n两国外长周二讨论了阿富汗局势和地区安全问题。",
+    ],
+)
+@pytest.mark.parametrize("mark", ["le", "be"])
+def test_utf16_with_a_byte_order_mark_is_read_in_either_byte_order(
+    tmp_path: Path, text: str, mark: str
+) -> None:
+    path = tmp_path / "wide.txt"
+    bom = b"\xff\xfe" if mark == "le" else b"\xfe\xff"
+    path.write_bytes(bom + text.encode(f"utf-16-{mark}"))
+    assert load(path)[0].text.startswith(text.split("\n")[0])
+
+
+@pytest.mark.parametrize("bom", [b"\xff\xfe", b"\xfe\xff"])
+@pytest.mark.parametrize("tail", [b"", b"."])  # an even and an odd number of bytes
+def test_a_utf16_mark_before_plain_ascii_is_skipped_not_read_as_cjk(
+    tmp_path: Path, bom: bytes, tail: bytes
+) -> None:
+    path = tmp_path / "stray-mark.txt"
+    body = b"Lavrov arrives in Islamabad\n\nThe two ministers met on Tuesday to talk. " * 4
+    path.write_bytes(bom + body + tail)
+    reason = skip_reason(path)
+    assert "not UTF-8" in reason and "UTF-16 mark" in reason and "tail -c +3" in reason
+
+
 def test_oversized_file_names_the_setting_to_raise(tmp_path: Path) -> None:
     path = tmp_path / "big.txt"
     path.write_text("word " * 1000, "utf-8")
