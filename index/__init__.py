@@ -15,11 +15,15 @@ from index.errors import (
     NewsdeskError,
     QuestionError,
 )
+from index.loaders import SUPPORTED_SUFFIXES
 from index.pipeline import IngestReport, ingest
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
+from index.text import split_sentences
+from index.uploads import UploadError, UploadResult, add_uploads, check_upload, safe_name
 
 __all__ = [
+    "SUPPORTED_SUFFIXES",
     "ConfigError",
     "CorpusError",
     "GenerationError",
@@ -30,6 +34,12 @@ __all__ = [
     "NewsdeskError",
     "QuestionError",
     "Settings",
+    "UploadError",
+    "UploadResult",
+    "add_uploads",
+    "check_upload",
     "index_stats",
     "ingest",
+    "safe_name",
+    "split_sentences",
 ]

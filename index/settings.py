@@ -51,6 +51,10 @@ class Settings:
     ``llm_retries``      NEWSDESK_LLM_RETRIES    retries after a failed request (default 1)
     ``llm_fallback``     NEWSDESK_LLM_FALLBACK   "1": answer extractively when the LLM
                                                  fails; "0": report the error instead
+    ``auth``             NEWSDESK_AUTH           sign-in for the web app: a file of
+                                                 ``user:scrypt-hash[:admin]`` lines, or
+                                                 inline ``user:password[:admin]`` pairs
+                                                 (comma-separated); never printed
     """
 
     index_dir: Path = DEFAULT_INDEX_DIR
@@ -71,6 +75,7 @@ class Settings:
     llm_timeout: float = 60.0
     llm_retries: int = 1
     llm_fallback: bool = True
+    auth: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
         for name in ("index_dir", "corpus_dir", "upload_folder"):
@@ -164,6 +169,7 @@ _ENV_NAMES = {
     "llm_timeout": "NEWSDESK_LLM_TIMEOUT",
     "llm_retries": "NEWSDESK_LLM_RETRIES",
     "llm_fallback": "NEWSDESK_LLM_FALLBACK",
+    "auth": "NEWSDESK_AUTH",
 }
 
 _TYPES: dict[str, type] = {

@@ -6,6 +6,7 @@
 >>> stream = ask_stream("Who visited Islamabad?")   # text pieces as they are generated
 >>> for piece in stream: print(piece, end="")
 >>> stream.answer                                     # the checked Answer
+>>> index_info().stats.documents, health().status     # what is indexed; can it answer
 """
 
 from index.errors import (
@@ -19,6 +20,8 @@ from index.errors import (
 )
 from index.settings import Settings
 from qa.engine import MAX_QUESTION_CHARS, AnswerStream, ask, ask_stream, retrieve
+from qa.evaluation import evaluate, load_questions
+from qa.status import DocumentInfo, Health, IndexInfo, health, index_info
 from qa.types import Answer, Citation, Passage
 
 __all__ = [
@@ -28,7 +31,10 @@ __all__ = [
     "Citation",
     "ConfigError",
     "CorpusError",
+    "DocumentInfo",
     "GenerationError",
+    "Health",
+    "IndexInfo",
     "IndexNotBuiltError",
     "IndexUnusableError",
     "NewsdeskError",
@@ -37,5 +43,9 @@ __all__ = [
     "Settings",
     "ask",
     "ask_stream",
+    "evaluate",
+    "health",
+    "index_info",
+    "load_questions",
     "retrieve",
 ]

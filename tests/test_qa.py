@@ -49,6 +49,13 @@ def test_public_api_is_exactly_what_qa_exports() -> None:
         "IndexNotBuiltError",
         "IndexUnusableError",
         "QuestionError",
+        "index_info",
+        "health",
+        "IndexInfo",
+        "DocumentInfo",
+        "Health",
+        "evaluate",
+        "load_questions",
     }
     assert len(qa.__all__) == len(set(qa.__all__))
     assert all(hasattr(qa, name) for name in qa.__all__)

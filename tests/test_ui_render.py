@@ -6,10 +6,9 @@ import re
 
 import pytest
 
-from index.stats import IndexStats
+from index import IndexStats, UploadError, check_upload, safe_name
 from qa import Answer, Citation
 from ui import render
-from ui.uploads import UploadError, check_upload, safe_name
 
 PAYLOADS = [
     "<script>window.__pwned = 1</script>",
@@ -107,17 +106,66 @@ def test_the_corpus_line_and_stats_table_describe_the_index() -> None:
     assert "No articles are indexed yet" in render.corpus_line(None)
 
 
-def test_example_questions_come_from_headlines_without_repeats() -> None:
-    titles = [
-        "Lavrov visits Pakistan",
-        "Lavrov visits Pakistan",
-        "Short",
-        "Apple ships a new phone.",
+def test_the_short_answer_comes_first_in_bold_then_the_rest() -> None:
+    answer = Answer(
+        text="Four helicopters [1]. — Russia gave four Mi-35M helicopters [1].",
+        short_answer="Four helicopters",
+        citations=[citation(1, "x")],
+    )
+    shown = render.answer_markdown(answer)
+    assert shown.startswith("**Four helicopters** [[1]](#source-1).")
+    assert shown.count("**") == 2
+    llm = render.answer_markdown(answer, literal=False)
+    assert llm.startswith("**Four helicopters** [[1]](#source-1).")
+    lower = Answer(text="Four helicopters [1].", short_answer="four helicopters")
+    assert render.answer_markdown(lower) == "**Four helicopters** [[1]](#source-1)."
+
+
+def test_the_terminal_shows_the_short_answer_in_bold_only_on_a_terminal() -> None:
+    from ui.cli import answer_text
+
+    answer = Answer(text="Yes [1]. — Lavrov met Khan [1].", short_answer="Yes")
+    assert answer_text(answer, bold=True) == "\033[1mYes\033[0m [1]. — Lavrov met Khan [1]."
+    assert answer_text(answer, bold=False) == answer.text
+
+
+@pytest.mark.parametrize("payload", [*PAYLOADS, "**not bold**", "a_b*c"])
+def test_a_short_answer_in_bold_is_still_escaped(payload: str) -> None:
+    answer = Answer(text=f"{payload} was the reply [1].", short_answer=payload)
+    shown = render.answer_markdown(answer)
+    assert shown == f"**{render.escape_markdown(payload)}** was the reply [[1]](#source-1)."
+    assert "<script" not in shown and "<img" not in shown and "<a " not in shown
+    assert not re.search(r"(?<!\\)\]\(javascript:", shown)
+
+
+def test_no_bold_when_the_text_does_not_begin_with_the_short_answer() -> None:
+    answer = Answer(text="Russia gave four helicopters [1].", short_answer="Four")
+    assert "**" not in render.answer_markdown(answer)
+    assert (
+        render.answer_markdown(Answer(text="Yes [1].", short_answer="")) == "Yes [[1]](#source-1)."
+    )
+
+
+def test_cards_come_back_from_a_conversation_kept_as_json() -> None:
+    kept = [
+        dict(
+            number=1,
+            title="<b>T</b>",
+            source="Wire",
+            date="2023-10-01",
+            url="",
+            text="Talks began. Russia gave four helicopters.",
+            score=0.5,
+            quote="Russia gave four helicopters.",
+        )
     ]
-    assert render.example_questions(titles) == [
-        "What do the articles say about “Lavrov visits Pakistan”?",
-        "What do the articles say about “Apple ships a new phone”?",
-    ]
+    html = render.cards_from_records(kept)
+    assert (
+        'id="source-1"' in html
+        and "&lt;b&gt;T&lt;/b&gt;" in html
+        and "<mark>Russia gave four helicopters.</mark>" in html
+    )
+    assert render.cards_from_records([{"number": "x"}]) == ""
 
 
 @pytest.mark.parametrize(

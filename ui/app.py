@@ -1,42 +1,36 @@
-"""The browser chat: a Gradio app over ``qa.ask``, with source cards and uploads.
+"""The browser chat: a Gradio app over ``qa``'s public API, with source cards, kept
+conversations, feedback, sign-in and uploads.
 
 One process serves the page, the ``ask`` API endpoint (``gradio_client``) and
-``GET /healthz``. The app talks to the index only through ``qa``'s public API and
-the ingestion pipeline, so it stays a thin layer: what is on screen is what
-``ask()`` returned.
+``GET /healthz``. The page's layout is here; what each button does is a named method
+of ``ui.handlers.Desk``.
 """
 
 from __future__ import annotations
 
+import base64
 import logging
-import threading
-import time
-from collections.abc import Iterator
-from datetime import date
+import secrets
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
-from fastapi import FastAPI
+from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
-from index.errors import IndexNotBuiltError, NewsdeskError
-from index.loaders import SUPPORTED_SUFFIXES
-from index.manifest import MANIFEST_FILE
-from index.settings import Settings
-from index.stats import IndexStats, index_stats
-from index.store import ChunkStore
-from qa import Answer, AnswerStream, ask, ask_stream
-from qa.followup import message_text
-from ui import render
-from ui.uploads import add_uploads
+from index import SUPPORTED_SUFFIXES
+from qa import NewsdeskError, Settings, ask, health, index_info, retrieve
+from ui import conversations, render
+from ui.auth import LoginLimiter, Users, load_users
+from ui.examples import answerable_examples
+from ui.handlers import DEFAULT_K, NO_SOURCES, Desk
 
 log = logging.getLogger("newsdesk.ui")
 
 CONCURRENCY = 4  # chats answered at once; ask() is CPU-bound, more would only queue in torch
 QUEUE_SIZE = 64
-REMOTE_STATS_SECONDS = 5  # how often a shared Chroma server is asked whether it changed
-DEFAULT_K = 10
+STORAGE_KEY = "newsdesk-conversations"
+SECRET_FILE = ".browser-secret"
 
 CSS = """
 .nd-header h1 { margin-bottom: 0.1em; }
@@ -53,220 +47,36 @@ CSS = """
 .nd-empty { color: var(--body-text-color-subdued); font-style: italic; }
 """
 
-NO_SOURCES = '<p class="nd-empty">Sources for the latest answer appear here.</p>'
-REFUSED_SOURCES = (
-    '<p class="nd-empty">No sources: the indexed articles don\'t cover this question.</p>'
-)
-NO_INDEX_REPLY = (
-    "There is no index yet, so I have nothing to answer from. Add articles in the "
-    "**Index** tab, or run `newsdesk ingest` on a folder of articles."
-)
-INTERNAL_ERROR_REPLY = (
-    "Something went wrong on our side while answering (the details are in the server "
-    "log). Please try again."
-)
 
-
-class _StatsCache:
-    """Index stats, read again only when the index may have changed.
-
-    Locally that is when an ingest has touched the manifest. On a shared Chroma server
-    another machine may ingest, so at most every few seconds the cache asks for the
-    collection's contents marker and chunk count (two small requests) and re-reads every
-    chunk's metadata only when either differs: a busy /healthz stays cheap at 100k chunks.
-    A problem (server down, no index) is looked at again on the next request.
-    """
-
-    def __init__(self, settings: Settings) -> None:
-        self.settings = settings
-        self._lock = threading.Lock()
-        self._key: object = None
-        self._value: IndexStats | None = None
-        self._problem = ""
-        self._store: ChunkStore | None = None
-        self._remote_key: tuple[str, int] | None = None
-        self._remote_checked_at = 0.0
-
-    def get(self) -> tuple[IndexStats | None, str]:
-        with self._lock:
-            try:
-                key = (self._manifest_mtime(), self._shared_store_key())
-                if key != self._key or self._value is None:
-                    self._value, self._problem = index_stats(self.settings), ""
-                    self._key = key
-            except NewsdeskError as exc:
-                self._value, self._problem, self._key = None, str(exc), None
-                self._store, self._remote_key = None, None
-            return self._value, self._problem
-
-    def _manifest_mtime(self) -> float:
-        try:
-            return (self.settings.index_dir / MANIFEST_FILE).stat().st_mtime
-        except OSError:
-            return -1.0
-
-    def _shared_store_key(self) -> tuple[str, int] | None:
-        if not self.settings.chroma_url:
-            return None
-        now = time.monotonic()
-        if self._remote_key is None or now - self._remote_checked_at >= REMOTE_STATS_SECONDS:
-            if self._store is None:
-                self._store = ChunkStore(self.settings, create=False)
-            self._remote_key = (self._store.contents_marker(), self._store.count())
-            self._remote_checked_at = now
-        return self._remote_key
-
-
-def _parse_day(text: str, label: str) -> date | None:
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise NewsdeskError(f'the "{label}" date must look like 2023-10-31, not "{text}"') from None
-
-
-def _passages(k: object) -> int:
-    """The k setting as ``ask`` wants it: the default when unset, an int otherwise."""
-    if k is None or k == "":
-        return DEFAULT_K
-    try:
-        return int(float(k))  # type: ignore[arg-type]
-    except (TypeError, ValueError):
-        raise NewsdeskError(f"k (passages to read) must be a number, not {k!r}") from None
-
-
-def build_blocks(settings: Settings) -> gr.Blocks:
-    stats_cache = _StatsCache(settings)
-    stats, _ = stats_cache.get()
-    examples = _answerable_examples(settings) if stats else []
-
-    def start(
-        question: str,
-        history: list[dict[str, Any]] | None,
-        k: float,
-        sources: list[str] | None,
-        date_from: str,
-        date_to: str,
-        generator: str | None = None,
-    ) -> AnswerStream:
-        return ask_stream(
-            question,
-            history=history,
-            k=_passages(k),
-            sources=sources or None,
-            date_from=_parse_day(date_from, "from"),
-            date_to=_parse_day(date_to, "to"),
-            generator=generator or None,
-            settings=settings,
-        )
-
-    def respond(
-        message: str,
-        conversation: list[dict[str, str]],
-        shown: list[dict[str, Any]],
-        k: float,
-        sources: list[str] | None,
-        date_from: str,
-        date_to: str,
-        generator: str | None = None,
-    ) -> Iterator[tuple[list[dict[str, Any]], list[dict[str, str]], str, str]]:
-        question = message_text(message).strip()
-        if not question:
-            yield shown, conversation, gr.skip(), ""
-            return
-        shown = [*shown, {"role": "user", "content": render.escape_markdown(question)}]
-        yield shown, conversation, gr.skip(), ""
-        cards = NO_SOURCES
-        try:
-            stream = start(question, conversation, k, sources, date_from, date_to, generator)
-            partial = ""
-            for piece in stream:
-                partial += piece
-                preview = render.answer_markdown(Answer(text=partial), literal=False)
-                yield (
-                    [*shown, {"role": "assistant", "content": preview}],
-                    conversation,
-                    gr.skip(),
-                    "",
-                )
-            answer = stream.answer
-        except IndexNotBuiltError:
-            reply = NO_INDEX_REPLY
-        except NewsdeskError as exc:
-            reply = f"⚠️ {render.escape_markdown(_sentence(str(exc)))}"
-        except Exception:
-            log.exception("answering %r failed", question[:200])
-            reply = INTERNAL_ERROR_REPLY
-        else:
-            reply = render.answer_markdown(
-                answer, literal=answer.generator == "extractive"
-            ) + render.answer_notes(answer)
-            cards = render.source_cards(answer.citations) or REFUSED_SOURCES
-            conversation = [
-                *conversation,
-                {"role": "user", "content": question},
-                {"role": "assistant", "content": answer.text},
-            ]
-        yield [*shown, {"role": "assistant", "content": reply}], conversation, cards, ""
-
-    def new_chat() -> tuple[list[dict[str, Any]], list[dict[str, str]], str, str]:
-        return [], [], NO_SOURCES, ""
-
-    def upload(
-        files: list[str] | None,
-        progress: gr.Progress = gr.Progress(),  # noqa: B008 (Gradio's idiom: it injects a tracker)
-    ) -> tuple[str, str, str, Any, None]:
-        paths = [Path(f) for f in files or []]
-        if not paths:
-            status = "Choose one or more article files first."
-        else:
-
-            def report(done: int, total: int) -> None:
-                progress((done, total), desc="Embedding new passages", unit="chunks")
-
-            progress(0, desc="Checking the files")
-            try:
-                status = add_uploads(settings, paths, progress=report).summary()
-            except NewsdeskError as exc:
-                status = f"⚠️ {_sentence(str(exc))} Nothing was added."
-            except Exception:
-                log.exception("upload failed")
-                status = "⚠️ The upload failed on our side (details in the server log). Nothing was added."
-        current, problem = stats_cache.get()
-        return (
-            render.escape_markdown(status).replace("\n", "  \n"),
-            render.stats_markdown(current, problem),
-            render.corpus_line(current),
-            gr.Dropdown(choices=list(current.sources) if current else []),
-            None,
-        )
-
-    def ask_api(
-        question: str,
-        history: list[dict[str, Any]] | None = None,
-        k: int = DEFAULT_K,
-        sources: list[str] | None = None,
-        date_from: str = "",
-        date_to: str = "",
-        generator: str = "",
-    ) -> dict[str, Any]:
-        """Answer a question from the indexed articles. Returns text, refused, citations
-        (number, title, source, date, url, text, score, quote) and meta."""
-        try:
-            stream = start(question, history, k, sources, date_from, date_to, generator)
-            for _ in stream:
-                pass
-            return stream.answer.to_dict()
-        except NewsdeskError as exc:
-            raise gr.Error(_sentence(str(exc))) from None
-        except Exception:
-            log.exception("API ask failed")
-            raise gr.Error("internal error while answering; see the server log") from None
+def build_blocks(
+    settings: Settings,
+    *,
+    host: str = "127.0.0.1",
+    users: Users | None = None,
+    examples: list[str] | None = None,
+) -> gr.Blocks:
+    """The page: a sidebar of kept conversations, the Chat tab and the Index tab."""
+    desk = Desk(settings, host=host, users=users)
+    stats, problem = desk.stats()
+    if examples is None:
+        examples = example_questions(settings) if stats else []
 
     blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
     with blocks:
+        store = gr.BrowserState(
+            conversations.empty_store(),
+            storage_key=STORAGE_KEY,
+            secret=browser_secret(settings),
+        )
+        session = gr.State(conversations.new_conversation())
+        with gr.Sidebar(open=False, label="Conversations"):
+            sidebar_new = gr.Button("New chat", size="sm", elem_id="nd-new-chat")
+            conversation_list = gr.Radio(
+                choices=[], label="Kept in this browser", elem_id="nd-conversations"
+            )
+            delete = gr.Button(
+                "Delete this conversation", size="sm", variant="stop", elem_id="nd-delete"
+            )
         with gr.Column(elem_classes="nd-header"):
             gr.Markdown("# Newsdesk")
             corpus_md = gr.Markdown(render.corpus_line(stats))
@@ -280,6 +90,7 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                     render_markdown=True,
                     placeholder="Ask a question about the indexed articles.",
                     examples=[{"text": q} for q in examples] or None,
+                    feedback_options=("Like", "Dislike"),
                     elem_id="nd-chat",
                 )
                 with gr.Row():
@@ -292,7 +103,15 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                         elem_id="nd-question",
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
-                clear = gr.Button("New chat", size="sm", variant="secondary")
+                with gr.Row():
+                    clear = gr.Button("New chat", size="sm", variant="secondary")
+                    export = gr.DownloadButton(
+                        "Export as Markdown",
+                        size="sm",
+                        variant="secondary",
+                        interactive=False,
+                        elem_id="nd-export",
+                    )
                 with gr.Accordion("Settings", open=False):
                     k_slider = gr.Slider(1, 20, value=DEFAULT_K, step=1, label="Passages to read")
                     source_filter = gr.Dropdown(
@@ -303,11 +122,18 @@ def build_blocks(settings: Settings) -> gr.Blocks:
                     with gr.Row():
                         from_box = gr.Textbox(label="From date", placeholder="YYYY-MM-DD")
                         to_box = gr.Textbox(label="To date", placeholder="YYYY-MM-DD")
+                    generator_choice = gr.Radio(
+                        choices=settings.generators,
+                        value=settings.answer_generator,
+                        label="Answers written by",
+                        visible=len(settings.generators) > 1,
+                    )
             with gr.Column(scale=2, min_width=300):
                 gr.Markdown("### Sources")
                 cards = gr.HTML(NO_SOURCES, elem_id="nd-sources")
         with gr.Tab("Index"):
-            stats_md = gr.Markdown(render.stats_markdown(*stats_cache.get()))
+            stats_md = gr.Markdown(render.stats_markdown(stats, problem))
+            upload_note = gr.Markdown(visible=False, elem_id="nd-upload-off")
             uploader = gr.File(
                 label=f"Add articles ({', '.join(SUPPORTED_SUFFIXES)}; up to "
                 f"{min(settings.max_upload_mb, settings.max_file_mb):g} MB each)",
@@ -318,99 +144,133 @@ def build_blocks(settings: Settings) -> gr.Blocks:
             add_button = gr.Button("Add to index", variant="primary", elem_id="nd-add")
             upload_status = gr.Markdown(elem_id="nd-upload-status")
 
-        conversation = gr.State([])
         chat_inputs = [
             question_box,
-            conversation,
+            session,
             chatbot,
             k_slider,
             source_filter,
             from_box,
             to_box,
+            generator_choice,
         ]
-        chat_outputs = [chatbot, conversation, cards, question_box]
-        question_box.submit(respond, chat_inputs, chat_outputs, api_name="chat")
-        send.click(respond, chat_inputs, chat_outputs, api_visibility="private")
-        chatbot.example_select(_example_text, None, question_box, api_visibility="private").then(
-            respond, chat_inputs, chat_outputs, api_visibility="private"
+        chat_outputs = [chatbot, session, cards, question_box]
+        kept_outputs = [store, conversation_list, export]
+        private: dict[str, Any] = {"api_visibility": "private"}
+
+        question_box.submit(desk.respond, chat_inputs, chat_outputs, api_name="chat").then(
+            desk.keep, [session, store], kept_outputs, **private
         )
-        clear.click(new_chat, None, chat_outputs, api_visibility="private")
-        chatbot.clear(new_chat, None, chat_outputs, api_visibility="private")
+        send.click(desk.respond, chat_inputs, chat_outputs, **private).then(
+            desk.keep, [session, store], kept_outputs, **private
+        )
+        chatbot.example_select(example_text, None, question_box, **private).then(
+            desk.respond, chat_inputs, chat_outputs, **private
+        ).then(desk.keep, [session, store], kept_outputs, **private)
+        chatbot.like(desk.vote, [session], None, **private)
+
+        new_outputs = [chatbot, session, cards, question_box, *kept_outputs]
+        for trigger in (clear.click, sidebar_new.click, chatbot.clear):
+            trigger(desk.new_chat, [store], new_outputs, **private)
+        delete.click(desk.delete_conversation, [session, store], new_outputs, **private)
+        conversation_list.input(
+            desk.open_conversation,
+            [conversation_list, store],
+            [chatbot, session, cards, store, export],
+            **private,
+        )
+        blocks.load(
+            desk.restore, [store], [chatbot, session, cards, conversation_list, export], **private
+        )
+        blocks.load(desk.upload_access, None, [upload_note, uploader, add_button], **private)
+
         add_button.click(
-            upload,
+            desk.upload,
             [uploader],
             [upload_status, stats_md, corpus_md, source_filter, uploader],
             api_name="upload",
         )
-        gr.api(ask_api, api_name="ask")  # type: ignore[attr-defined]
+        gr.api(desk.ask_api, api_name="ask")  # type: ignore[attr-defined]
     blocks.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
     return blocks
 
 
-def _example_text(event: gr.SelectData) -> str:
+def example_text(event: gr.SelectData) -> str:
     value = event.value
     return str(value.get("text", "")) if isinstance(value, dict) else str(value)
 
 
-def _sentence(text: str) -> str:
-    text = text.strip()
-    return text[:1].upper() + text[1:] + ("" if text.endswith((".", "!", "?")) else ".")
-
-
-def _answerable_examples(settings: Settings, limit: int = 4, tries: int = 10) -> list[str]:
-    """Example questions about the newest indexed headlines, kept only when Newsdesk
-    can answer them: an example that gets "the articles don't say" helps nobody."""
-    from qa.engine import get_engine
-
+def example_questions(settings: Settings) -> list[str]:
+    """One answerable example question per shape the index can answer."""
     try:
-        metadatas = get_engine(settings).lexical.metadatas
+        documents = index_info(settings).documents
     except NewsdeskError:
         return []
-    docs = {str(m.get("doc_id", "")): m for m in metadatas}
-    ordered = sorted(docs.values(), key=lambda m: -int(m.get("date_int") or 0))
-    titles = [str(m.get("title", "")) for m in ordered if m.get("title")]
-    kept = []
-    for question in render.example_questions(titles, limit=tries):
-        try:
-            if not ask(question, settings=settings).refused:
-                kept.append(question)
-        except NewsdeskError:
-            break
-        if len(kept) >= limit:
-            break
-    return kept
+    return answerable_examples(documents, lambda q: not ask(q, settings=settings).refused)
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The chat at ``/`` and a health check at ``/healthz``, in one ASGI app."""
+def browser_secret(settings: Settings) -> str:
+    """The key that encrypts conversations in the browser, kept in the index folder so
+    they still open after a restart. Without a writable folder: a key for this run."""
+    path = Path(settings.index_dir) / SECRET_FILE
+    try:
+        if path.is_file():
+            return path.read_text("ascii").strip()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        secret = secrets.token_urlsafe(24)
+        path.write_text(secret, "ascii")
+        path.chmod(0o600)
+        return secret
+    except OSError:
+        return secrets.token_urlsafe(24)
+
+
+def create_app(settings: Settings, *, host: str = "127.0.0.1") -> FastAPI:
+    """The chat at ``/`` and a health check at ``/healthz``, in one ASGI app.
+
+    With ``settings.auth``, Gradio's sign-in guards the page and its API, ``/healthz``
+    wants the sign-in cookie or HTTP basic credentials, and an address that fails
+    ``MAX_FAILED_LOGINS`` times in a minute gets 429 until the minute is over.
+    """
+    users = load_users(settings.auth)
+    limiter = LoginLimiter()
     app = FastAPI(title="Newsdesk")
-    stats_cache = _StatsCache(settings)
+    gradio_app: dict[str, Any] = {}
+
+    @app.middleware("http")
+    async def limit_logins(request: Request, call_next: Any) -> Response:
+        if request.method != "POST" or request.url.path.rstrip("/") != "/login" or not users:
+            response: Response = await call_next(request)
+            return response
+        address = request.client.host if request.client else "?"
+        wait = limiter.retry_after(address)
+        if wait > 0:
+            log.warning("sign-in from %s refused: too many failed attempts", address)
+            return JSONResponse(
+                {"detail": f"Too many failed sign-ins; try again in {wait:.0f} s."},
+                status_code=429,
+                headers={"Retry-After": str(int(wait) + 1)},
+            )
+        response = await call_next(request)
+        if response.status_code == 200:
+            limiter.succeeded(address)
+        else:
+            limiter.failed(address)
+            log.info("failed sign-in from %s", address)  # never the password
+        return response
 
     @app.get("/healthz")
-    def healthz() -> JSONResponse:
-        stats, problem = stats_cache.get()
-        if stats is None:
-            return JSONResponse({"status": "no index", "detail": problem}, status_code=503)
-        if settings.chroma_url:  # the store lives elsewhere: check that it answers now
-            try:
-                ChunkStore(settings, create=False).count()
-            except NewsdeskError as exc:
-                return JSONResponse(
-                    {"status": "store unavailable", "detail": str(exc)}, status_code=503
-                )
-        return JSONResponse(
-            {
-                "status": "ok" if stats.complete else "degraded",
-                "documents": stats.documents,
-                "chunks": stats.chunks,
-                "sources": len(stats.sources),
-                "first_date": stats.first_date,
-                "last_date": stats.last_date,
-                "updated_at": stats.updated_at,
-            }
-        )
+    def healthz(request: Request) -> JSONResponse:
+        if users and not _signed_in(request, users, gradio_app.get("app"), limiter):
+            return JSONResponse(
+                {"status": "unauthorized", "detail": "sign in, or send basic-auth credentials"},
+                status_code=401,
+                headers={"WWW-Authenticate": 'Basic realm="newsdesk"'},
+            )
+        state = health(settings)
+        return JSONResponse(state.to_dict(), status_code=200 if state.ok else 503)
 
-    blocks = build_blocks(settings)
+    blocks = build_blocks(settings, host=host, users=users)
     mounted: FastAPI = gr.mount_gradio_app(
         app,
         blocks,
@@ -421,14 +281,44 @@ def create_app(settings: Settings) -> FastAPI:
         max_file_size=int(min(settings.max_upload_mb, settings.max_file_mb) * 1_000_000),
         ssr_mode=False,
         show_error=False,
+        auth=users.check if users else None,
+        auth_message="Sign in to ask Newsdesk." if users else None,
+    )
+    gradio_app["app"] = next(
+        (r.app for r in mounted.routes if getattr(r, "path", None) == "" and hasattr(r, "app")),
+        None,
     )
     return mounted
+
+
+def _signed_in(request: Request, users: Users, gradio_app: Any, limiter: LoginLimiter) -> bool:
+    """A Gradio sign-in cookie, or ``Authorization: Basic`` with a valid user."""
+    if gradio_app is not None:
+        cookie_id = getattr(gradio_app, "cookie_id", "")
+        for name in (f"access-token-{cookie_id}", f"access-token-unsecure-{cookie_id}"):
+            token = request.cookies.get(name)
+            if token and gradio_app.tokens.get(token):
+                return True
+    header = request.headers.get("authorization", "")
+    if not header.lower().startswith("basic "):
+        return False
+    address = request.client.host if request.client else "?"
+    if limiter.retry_after(address) > 0:
+        return False
+    try:
+        user, _, password = base64.b64decode(header[6:]).decode("utf-8").partition(":")
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if users.check(user, password):
+        return True
+    limiter.failed(address)
+    return False
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
-    app = create_app(settings)
+    app = create_app(settings, host=host)
     _warm_up(settings)
     print(f"Newsdesk is running at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
@@ -436,9 +326,7 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
 
 def _warm_up(settings: Settings) -> None:
     """Load the embedding model now, so the first question is not the slow one."""
-    from qa.engine import get_engine
-
     try:
-        get_engine(settings).embed_query("warm up")
+        retrieve("warm up", k=1, settings=settings)
     except NewsdeskError as exc:
         print(f"newsdesk: {exc}", flush=True)

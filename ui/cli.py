@@ -1,4 +1,5 @@
-"""The ``newsdesk`` command: ``ingest``, ``stats``, ``ask``, ``chat``, ``eval`` and ``serve``.
+"""The ``newsdesk`` command: ``ingest``, ``stats``, ``ask``, ``chat``, ``eval``, ``serve``,
+``feedback`` and ``hash-password``.
 
 Errors from our exception tree are printed as one line with what to do, and the exit
 code is 1 (2 for bad usage); a traceback means a bug.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from index import NewsdeskError, Settings, index_stats, ingest
+from ui import conversations, feedback
 
 
 def _offline_environment() -> None:
@@ -50,6 +52,10 @@ def build_parser() -> argparse.ArgumentParser:
         "--llm-base-url", help="OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1"
     )
     parser.add_argument("--llm-model", help="model name on that server")
+    parser.add_argument(
+        "--auth",
+        help="sign-in for `serve`: a file of user:hash[:admin] lines (or NEWSDESK_AUTH)",
+    )
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p_ingest = commands.add_parser("ingest", help="add article files to the index, or update it")
@@ -80,6 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_chat = commands.add_parser("chat", help="a conversation in the terminal")
     p_chat.add_argument("-k", type=int, default=10)
+    p_chat.add_argument(
+        "--save", type=Path, metavar="FILE", help="keep the conversation as Markdown in FILE"
+    )
 
     p_serve = commands.add_parser("serve", help="start the browser chat")
     p_serve.add_argument("--host", default="127.0.0.1", help="address to listen on")
@@ -87,6 +96,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_eval = commands.add_parser("eval", help="score a QA file (see shared/eval/README.md)")
     p_eval.add_argument("file", type=Path)
+
+    commands.add_parser("feedback", help="readers' votes on answers (feedback.jsonl)")
+
+    p_hash = commands.add_parser(
+        "hash-password", help="print a NEWSDESK_AUTH line for a user (asks for the password)"
+    )
+    p_hash.add_argument("user")
+    p_hash.add_argument("--admin", action="store_true", help="the user may upload articles")
     return parser
 
 
@@ -109,6 +126,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             generator=args.generator,
             llm_base_url=args.llm_base_url,
             llm_model=args.llm_model,
+            auth=str(args.auth) if args.auth else None,
         )
         if args.command == "ingest":
             return _ingest(settings, args)
@@ -121,6 +139,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _chat(settings, args)
         if args.command == "eval":
             return _eval(settings, args)
+        if args.command == "feedback":
+            print(feedback.votes_table(feedback.read_votes(feedback.feedback_path(settings))))
+            return 0
+        if args.command == "hash-password":
+            return _hash_password(args)
         if args.command == "serve":
             from ui.app import serve
 
@@ -197,8 +220,22 @@ def _ask(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def render_answer(answer: Any) -> str:
-    return "\n".join(filter(None, [answer.text, render_sources(answer)]))
+def render_answer(answer: Any, *, bold: bool | None = None) -> str:
+    """The answer, its short answer first in bold (on a terminal), then its sources."""
+    return "\n".join(filter(None, [answer_text(answer, bold=bold), render_sources(answer)]))
+
+
+def answer_text(answer: Any, *, bold: bool | None = None) -> str:
+    """The answer's text; when it begins with the short answer, that part in bold
+    (ANSI on a terminal; unchanged when printed to a pipe or file)."""
+    if bold is None:
+        bold = sys.stdout.isatty()
+    from ui.render import split_short_answer
+
+    short, rest = split_short_answer(answer)
+    if not bold or not short:
+        return str(answer.text)
+    return f"\033[1m{short}\033[0m{rest}"
 
 
 def render_sources(answer: Any) -> str:
@@ -218,7 +255,10 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
     from qa import QuestionError, ask_stream
 
     history: list[dict[str, str]] = []
+    kept = conversations.new_conversation()
     print("Ask about the articles. An empty line or Ctrl-D ends the chat; /new starts over.")
+    if args.save:
+        print(f"The conversation is saved as Markdown in {args.save} after each answer.")
     while True:
         try:
             question = input("you> ").strip()
@@ -247,11 +287,44 @@ def _chat(settings: Settings, args: argparse.Namespace) -> int:
             {"role": "user", "content": question},
             {"role": "assistant", "content": answer.text},
         ]
+        if args.save:
+            kept = conversations.add_turn(kept, question, answer.text, answer)
+            _save_chat(args.save, kept)
+
+
+def _save_chat(path: Path, conversation: dict[str, Any]) -> None:
+    """Write the whole conversation again, atomically, so an interrupted chat keeps it."""
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(conversations.to_markdown(conversation), "utf-8")
+    os.replace(tmp, path)
+
+
+def _hash_password(args: argparse.Namespace) -> int:
+    """Read a password (twice, unechoed on a terminal; one line from a pipe) and print
+    the ``user:hash[:admin]`` line for the NEWSDESK_AUTH file."""
+    import getpass
+
+    from ui.auth import hash_password
+
+    if ":" in args.user or not args.user.strip():
+        print("newsdesk: error: a user name cannot be empty or contain ':'", file=sys.stderr)
+        return 2
+    if sys.stdin.isatty():
+        password = getpass.getpass(f"Password for {args.user}: ")
+        if getpass.getpass("Again: ") != password:
+            print("newsdesk: error: the passwords differ", file=sys.stderr)
+            return 1
+    else:
+        password = sys.stdin.readline().rstrip("\n")
+    if len(password) < 8:
+        print("newsdesk: error: use a password of at least 8 characters", file=sys.stderr)
+        return 1
+    print(f"{args.user}:{hash_password(password)}" + (":admin" if args.admin else ""))
+    return 0
 
 
 def _eval(settings: Settings, args: argparse.Namespace) -> int:
-    from qa import ask
-    from qa.evaluation import evaluate, load_questions
+    from qa import ask, evaluate, load_questions
 
     questions = load_questions(args.file)
     report = evaluate(questions, lambda q, h: ask(q, h, settings=settings))

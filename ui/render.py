@@ -11,9 +11,10 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Sequence
+from typing import Any
 from urllib.parse import urlparse
 
-from index.stats import IndexStats
+from index import IndexStats, split_sentences
 from qa import Answer, Citation
 
 _MARKDOWN_SPECIALS = re.compile(r"([\\`*_\[\]|~])")
@@ -44,12 +45,24 @@ def answer_markdown(answer: Answer, *, literal: bool = True) -> str:
     """The answer for the chat, each ``[n]`` a link to source card n.
 
     ``literal`` (the extractive generator's sentences are article text) escapes
-    Markdown too; an LLM's answer keeps its Markdown but never its HTML.
+    Markdown too; an LLM's answer keeps its Markdown but never its HTML. The short
+    answer (a name, a number, "Yes"), when the text begins with it, comes first in bold.
     """
+    short, rest = split_short_answer(answer)
+    lead = f"**{escape_markdown(short)}**" if short else ""
     if not literal:
-        text = _defuse_links(escape_html(answer.text))
-        return re.sub(r"\[(\d{1,3})\]", r"[[\1]](#source-\1)", text)
-    return _MARKER.sub(r"[[\1]](#source-\1)", escape_markdown(answer.text))
+        text = _defuse_links(escape_html(rest))
+        return lead + re.sub(r"\[(\d{1,3})\]", r"[[\1]](#source-\1)", text)
+    return lead + _MARKER.sub(r"[[\1]](#source-\1)", escape_markdown(rest))
+
+
+def split_short_answer(answer: Answer) -> tuple[str, str]:
+    """(short answer, the rest of the text) when the text begins with the short answer
+    (its first letter may be capitalised there); ("", text) otherwise."""
+    short = answer.short_answer.strip()
+    if short and answer.text[: len(short)].casefold() == short.casefold():
+        return answer.text[: len(short)], answer.text[len(short) :]  # as the text writes it
+    return "", answer.text
 
 
 def answer_notes(answer: Answer) -> str:
@@ -84,6 +97,28 @@ def source_cards(citations: Sequence[Citation]) -> str:
         return ""
     cards = [_card(c) for c in citations]
     return '<div class="nd-cards">' + "".join(cards) + "</div>"
+
+
+def cards_from_records(records: Sequence[dict[str, Any]]) -> str:
+    """Source cards from citations kept as JSON (a conversation saved in the browser)."""
+    citations = []
+    for r in records:
+        try:
+            citations.append(
+                Citation(
+                    number=int(r.get("number") or 0),
+                    title=str(r.get("title") or ""),
+                    source=str(r.get("source") or ""),
+                    date=str(r.get("date") or ""),
+                    url=str(r.get("url") or ""),
+                    text=str(r.get("text") or ""),
+                    score=float(r.get("score") or 0.0),
+                    quote=str(r.get("quote") or ""),
+                )
+            )
+        except (TypeError, ValueError, AttributeError):
+            continue
+    return source_cards(citations)
 
 
 def _card(citation: Citation) -> str:
@@ -123,8 +158,6 @@ def highlight(passage: str, quote: str) -> str:
 
 
 def _quoted_sentences(quote: str) -> list[str]:
-    from index.text import split_sentences
-
     return [s for s in split_sentences(quote) if len(s) > 3]
 
 
@@ -171,19 +204,3 @@ def stats_markdown(stats: IndexStats | None, problem: str = "") -> str:
         rows.append(("Warning", "the last ingest did not finish; run `newsdesk ingest`"))
     table = "\n".join(f"| {name} | {escape_markdown(value)} |" for name, value in rows)
     return "| | |\n|---|---|\n" + table
-
-
-def example_questions(titles: Sequence[str], limit: int = 4) -> list[str]:
-    """Questions built from the indexed headlines, so the examples fit whatever corpus
-    is loaded: the newest distinct headlines, each asked about."""
-    out: list[str] = []
-    seen: set[str] = set()
-    for title in titles:
-        topic = re.sub(r"\s+", " ", title).strip().rstrip(".?!")
-        if not 12 <= len(topic) <= 120 or topic.lower() in seen:
-            continue
-        seen.add(topic.lower())
-        out.append(f"What do the articles say about “{topic}”?")
-        if len(out) >= limit:
-            break
-    return out

@@ -1,5 +1,8 @@
 """Articles uploaded through the web app: checked, named safely, kept, then ingested.
 
+``add_uploads`` is the ingest entry point for uploads: the web app hands it the
+temporary files it received and shows ``UploadResult.summary()``.
+
 An upload is checked completely before anything is written: type, size, encoding and
 whether it holds any article at all. Only files that pass are copied into the upload
 folder (one of the index's remembered folders), so a bad upload changes nothing. The
