@@ -13,6 +13,7 @@ import importlib.util
 import json
 import logging
 import re
+import signal
 import socket
 import subprocess
 import sys
@@ -20,6 +21,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -52,45 +54,103 @@ def gguf_model() -> Path:
     return found[0]
 
 
-def start_server(port: int) -> subprocess.Popen[bytes]:
+@dataclass(frozen=True)
+class LlamaServer:
+    """A running llama.cpp server, with its stdout and stderr kept in ``log``."""
+
+    url: str
+    process: subprocess.Popen[bytes]
+    log: Path
+
+    def explain(self, what: object) -> str:
+        """A failure message: what went wrong, whether the server still runs, its log's end.
+
+        The server's own words are what tell a crash on this CPU (an illegal instruction,
+        a general protection fault in libggml-cpu.so) from a slow machine or a bug here.
+        """
+        code = self.process.poll()
+        if code is None:
+            state = "the server is still running"
+        elif code < 0:
+            state = f"the server died of signal {signal.Signals(-code).name}"
+        else:
+            state = f"the server exited with code {code}"
+        return f"{what}\n{state}; the end of its log ({self.log}):\n{log_tail(self.log)}"
+
+
+def log_tail(path: Path, lines: int = 40) -> str:
+    try:
+        text = path.read_text("utf-8", errors="replace")
+    except OSError:
+        return "(no log)"
+    return "\n".join(text.splitlines()[-lines:]) or "(empty)"
+
+
+def start_server(port: int, log: Path) -> LlamaServer:
+    """Start the server, wait until it answers, and check that it can complete a few tokens.
+
+    The first completion is where a build made for another CPU dies, so it is tried here,
+    with a clear failure, rather than in the middle of a test as a connection error.
+    """
     if importlib.util.find_spec("llama_cpp") is None:
-        pytest.fail("llama-cpp-python is not installed: run `make install`")
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            str(gguf_model()),
-            "--model_alias",
-            "smollm2",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-            "--api_key",
-            API_KEY,
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+        pytest.fail("llama-cpp-python is not installed: run `make install-dev`")
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "llama_cpp.server",
+                "--model",
+                str(gguf_model()),
+                "--model_alias",
+                "smollm2",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(port),
+                "--n_ctx",
+                "4096",
+                "--api_key",
+                API_KEY,
+            ],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+        )
+    server = LlamaServer(f"http://127.0.0.1:{port}/v1", process, log)
+    headers = {"Authorization": f"Bearer {API_KEY}", "Content-Type": "application/json"}
     deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
+    while True:
         if process.poll() is not None:
-            pytest.fail("the llama.cpp server exited at start")
+            pytest.fail(server.explain("the llama.cpp server exited at start"))
+        if time.monotonic() > deadline:
+            stop(process)
+            pytest.fail(server.explain("the llama.cpp server did not answer within 180 s"))
         try:
-            request = urllib.request.Request(
-                f"http://127.0.0.1:{port}/v1/models",
-                headers={"Authorization": f"Bearer {API_KEY}"},
-            )
+            request = urllib.request.Request(f"{server.url}/models", headers=headers)
             with urllib.request.urlopen(request, timeout=5):
-                return process
+                break
         except OSError:
             time.sleep(0.5)
-    process.kill()
-    pytest.fail("the llama.cpp server did not start within 180 s")
+    body = json.dumps({"model": "smollm2", "prompt": "The capital of France is", "max_tokens": 3})
+    request = urllib.request.Request(f"{server.url}/completions", body.encode(), headers)
+    try:
+        with urllib.request.urlopen(request, timeout=120) as response:
+            completion = json.load(response)
+        assert completion["choices"][0]["text"] is not None
+    except (OSError, ValueError, KeyError, IndexError, AssertionError) as exc:
+        time.sleep(0.5)  # let a crashing server finish writing why
+        stop(process)
+        pytest.fail(server.explain(f"the llama.cpp server failed its first completion: {exc!r}"))
+    return server
+
+
+def stop(process: subprocess.Popen[bytes]) -> None:
+    process.terminate()
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:  # busy finishing an abandoned generation
+        process.kill()
+        process.wait(timeout=10)
 
 
 @pytest.fixture(scope="module")
@@ -101,15 +161,23 @@ def index_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="module")
-def server() -> Iterator[tuple[str, subprocess.Popen[bytes]]]:
-    port = free_port()
-    process = start_server(port)
-    yield f"http://127.0.0.1:{port}/v1", process
-    process.terminate()
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        process.kill()
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LlamaServer]:
+    log = tmp_path_factory.mktemp("llama-server") / "server.log"
+    running = start_server(free_port(), log)
+    yield running
+    stop(running.process)
+
+
+@pytest.fixture(autouse=True)
+def _report_a_server_crash(request: pytest.FixtureRequest) -> Iterator[None]:
+    """A test that leaves the server dead (not stopped by ``stop``) fails with its log."""
+    yield
+    if "server" not in request.fixturenames:
+        return
+    running: LlamaServer = request.getfixturevalue("server")
+    code = running.process.poll()
+    if code is not None and code not in (-signal.SIGTERM, -signal.SIGKILL):
+        pytest.fail(running.explain("the llama.cpp server died during this test"))
 
 
 def llm_settings(index_dir: Path, base_url: str, **changes: object) -> Settings:
@@ -160,12 +228,12 @@ def test_the_prompt_fences_numbered_passages_as_data() -> None:
 
 @pytest.mark.slow
 def test_ask_answers_through_the_llm_with_checked_citations(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]]
+    index_dir: Path, server: LlamaServer
 ) -> None:
-    answer = ask(QUESTION, settings=llm_settings(index_dir, server[0]))
+    answer = ask(QUESTION, settings=llm_settings(index_dir, server.url))
     assert answer.generator in ("llm", "extractive")
     if answer.generator == "extractive":
-        assert "cited no passage" in answer.fallback
+        assert "cited no passage" in answer.fallback, server.explain(answer.fallback)
     numbers = markers(answer.text)
     assert all(1 <= n <= len(answer.citations) for n in numbers)
     assert [c.number for c in answer.citations] == list(range(1, len(answer.citations) + 1))
@@ -174,49 +242,45 @@ def test_ask_answers_through_the_llm_with_checked_citations(
 
 
 @pytest.mark.slow
-def test_the_answer_streams_in_pieces(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]]
-) -> None:
-    stream = ask_stream(QUESTION, settings=llm_settings(index_dir, server[0]))
+def test_the_answer_streams_in_pieces(index_dir: Path, server: LlamaServer) -> None:
+    stream = ask_stream(QUESTION, settings=llm_settings(index_dir, server.url))
     pieces = list(stream)
+    assert stream.answer.meta.get("llm_error") is None, server.explain(stream.answer.meta)
     assert len(pieces) > 3
     assert stream.answer.meta["total_ms"] > 0
-    assert stream.answer.meta.get("llm_error") is None
 
 
 @pytest.mark.slow
 def test_a_follow_up_is_condensed_by_the_model_before_retrieval(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]]
+    index_dir: Path, server: LlamaServer
 ) -> None:
     history = [{"role": "user", "content": "What did Zamir Kabulov say about Pakistan?"}]
-    answer = ask("What did he warn about?", history, settings=llm_settings(index_dir, server[0]))
-    assert answer.query and answer.query != "What did he warn about?"
+    answer = ask("What did he warn about?", history, settings=llm_settings(index_dir, server.url))
+    assert answer.query and answer.query != "What did he warn about?", server.explain(answer.meta)
 
 
 @pytest.mark.slow
 def test_a_wrong_api_key_is_reported_by_setting_name_and_never_shown(
     index_dir: Path,
-    server: tuple[str, subprocess.Popen[bytes]],
+    server: LlamaServer,
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     caplog.set_level(logging.DEBUG)
-    settings = llm_settings(index_dir, server[0], llm_api_key=WRONG_KEY, llm_fallback=False)
+    settings = llm_settings(index_dir, server.url, llm_api_key=WRONG_KEY, llm_fallback=False)
     assert WRONG_KEY not in repr(settings)
     with pytest.raises(GenerationError, match="NEWSDESK_LLM_API_KEY") as failure:
         ask(QUESTION, settings=settings)
     assert WRONG_KEY not in str(failure.value)
     assert WRONG_KEY not in caplog.text and API_KEY not in caplog.text
 
-    fallback = ask(QUESTION, settings=llm_settings(index_dir, server[0], llm_api_key=WRONG_KEY))
+    fallback = ask(QUESTION, settings=llm_settings(index_dir, server.url, llm_api_key=WRONG_KEY))
     assert fallback.generator == "extractive" and fallback.citations
-    assert "NEWSDESK_LLM_API_KEY" in fallback.fallback
+    assert "NEWSDESK_LLM_API_KEY" in fallback.fallback, server.explain(fallback.fallback)
 
 
 @pytest.mark.slow
-def test_a_timeout_is_bounded_and_explained(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]]
-) -> None:
-    settings = llm_settings(index_dir, server[0], llm_timeout=0.01, llm_fallback=False)
+def test_a_timeout_is_bounded_and_explained(index_dir: Path, server: LlamaServer) -> None:
+    settings = llm_settings(index_dir, server.url, llm_timeout=0.01, llm_fallback=False)
     started = time.monotonic()
     with pytest.raises(GenerationError, match=r"NEWSDESK_LLM_TIMEOUT|cannot be reached"):
         ask(QUESTION, settings=settings)
@@ -225,14 +289,14 @@ def test_a_timeout_is_bounded_and_explained(
 
 @pytest.mark.slow
 def test_the_chat_streams_answers_from_the_llm(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]], tmp_path: Path
+    index_dir: Path, server: LlamaServer, tmp_path: Path
 ) -> None:
     from gradio_client import Client
 
     from tests.helpers import running_server
 
     env = {
-        "NEWSDESK_LLM_BASE_URL": server[0],
+        "NEWSDESK_LLM_BASE_URL": server.url,
         "NEWSDESK_LLM_MODEL": "smollm2",
         "NEWSDESK_LLM_API_KEY": API_KEY,
     }
@@ -246,27 +310,24 @@ def test_the_chat_streams_answers_from_the_llm(
         assert shown[-1]["role"] == "assistant"
         answer = client.predict(QUESTION, api_name="/ask")  # llm is the default here
         assert answer["generator"] in ("llm", "extractive")
-        assert answer["meta"].get("model") == "smollm2" or answer["fallback"]
+        assert answer["meta"].get("model") == "smollm2" or answer["fallback"], server.explain(
+            answer["meta"]
+        )
     assert API_KEY not in log.read_text()
 
 
 @pytest.mark.slow
 def test_the_extractive_answer_stands_in_when_the_server_stops(
-    index_dir: Path, server: tuple[str, subprocess.Popen[bytes]]
+    index_dir: Path, server: LlamaServer
 ) -> None:
-    settings = llm_settings(index_dir, server[0])
-    server[1].terminate()
-    try:
-        server[1].wait(timeout=10)
-    except subprocess.TimeoutExpired:  # busy finishing an abandoned generation
-        server[1].kill()
-        server[1].wait(timeout=10)
+    settings = llm_settings(index_dir, server.url)
+    stop(server.process)
     answer = ask(QUESTION, settings=settings)
     assert answer.generator == "extractive"
     assert "NEWSDESK_LLM_BASE_URL" in answer.fallback
     assert "four" in answer.text and answer.citations
     with pytest.raises(GenerationError, match="cannot be reached; check NEWSDESK_LLM_BASE_URL"):
-        ask(QUESTION, settings=llm_settings(index_dir, server[0], llm_fallback=False))
+        ask(QUESTION, settings=llm_settings(index_dir, server.url, llm_fallback=False))
 
 
 # --- a server that speaks the protocol badly ----------------------------------------------------
