@@ -104,7 +104,9 @@ def build_blocks(
                     )
                     send = gr.Button("Ask", variant="primary", scale=1, min_width=80)
                 with gr.Row():
-                    clear = gr.Button("New chat", size="sm", variant="secondary")
+                    clear = gr.Button(
+                        "New chat", size="sm", variant="secondary", elem_id="nd-clear"
+                    )
                     export = gr.DownloadButton(
                         "Export as Markdown",
                         size="sm",
