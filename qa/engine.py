@@ -20,10 +20,12 @@ from typing import Any, Protocol
 from index import embedding, lexical
 from index.errors import ConfigError, GenerationError, IndexNotBuiltError, QuestionError
 from index.manifest import MANIFEST_FILE
+from index.nlp import load_nlp
 from index.settings import Settings
 from index.store import ChunkStore, index_exists
 from qa.extractive import ExtractiveGenerator
 from qa.followup import message_text, standalone_query
+from qa.nouns import NounKinds
 from qa.question import QUESTION_WORDS
 from qa.retrieval import Filters, hybrid_search, question_cues
 from qa.types import Answer, Passage
@@ -59,6 +61,8 @@ class Engine:
         self._vectors: dict[str, list[float]] = {}
         self._vectors_lock = threading.Lock()
         self.extractive = ExtractiveGenerator(
+            parse=load_nlp(),
+            noun_kind=NounKinds(self.embed_many),
             analyze=self.lexical.analyze,
             idf=self.lexical.idf,
             embed_many=self.embed_many,

@@ -26,26 +26,33 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 
 from index.text import jaccard, split_sentences, word_shingles
 from qa.claims import fact_clauses
 from qa.question import (
-    NAME,
+    AGE,
+    DATE_LABELS,
+    DATE_WORDS,
+    NUMBER_LABELS,
+    PERSON_LABELS,
+    PLACE_LABELS,
     QUANTITY,
     QUESTION_WORDS,
-    AnswerType,
-    answer_type,
-    asked_attribute,
-    counted_noun,
-    focus_verb,
+    NounKind,
+    Parse,
+    Question,
+    read_question,
 )
 from qa.synonyms import synonym_table
 from qa.types import Answer, Citation, Passage
+
+NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 MAX_PASSAGES = 8
 MIN_COVERAGE = 0.34
@@ -68,11 +75,36 @@ CARRIED_WEIGHT = 0.5
 MIN_REST_COVERAGE = 0.5
 COUNT_WINDOW = 4  # words after a number that name what it counts
 WORD_CACHE = 100_000
+PARSE_CACHE = 4096
 ATTRIBUTE_WINDOW = 4  # words between "president" and "Pakistan" in "Pakistan's president"
 
 
+@dataclass(frozen=True)
+class AnswerType:
+    """A pattern that a sentence answering the question contains (a number, a date, a
+    name), and whether a sentence without it cannot answer at all."""
+
+    pattern: re.Pattern[str] | None
+    required: bool
+
+
+def answer_type(question: Question) -> AnswerType:
+    if question.age:
+        return AnswerType(AGE, True)
+    labels = question.answer_labels
+    if labels and labels <= NUMBER_LABELS:
+        return AnswerType(QUANTITY, question.required)
+    if labels and labels <= DATE_LABELS:
+        return AnswerType(DATE_WORDS, False)
+    if question.wh in ("who", "whom", "whose", "where") or (
+        labels and labels <= PERSON_LABELS | PLACE_LABELS
+    ):
+        return AnswerType(NAME, False)
+    return AnswerType(None, False)
+
+
 @dataclass
-class _Candidate:
+class Candidate:
     sentence: str
     passage: int
     coverage: float
@@ -98,7 +130,11 @@ class ExtractiveGenerator:
         analyze: Callable[[str], list[str]],
         idf: Callable[[list[str]], dict[str, float]],
         embed_many: Callable[[list[str]], list[list[float]]],
+        parse: Parse,
+        noun_kind: NounKind | None = None,
     ) -> None:
+        self.parse = parse
+        self.noun_kind = noun_kind
         self._analyze = analyze
         self._idf = idf
         self._embed_many = embed_many
@@ -109,46 +145,77 @@ class ExtractiveGenerator:
         self._word_terms: Callable[[str], frozenset[str]] = lru_cache(maxsize=WORD_CACHE)(
             self._terms_of_word
         )
+        self._parsed: Callable[[str], Any] = lru_cache(maxsize=PARSE_CACHE)(parse)
 
     def _terms_of_word(self, word: str) -> frozenset[str]:
         return frozenset(self._analyze(word))
 
-    def generate(self, question: str, passages: list[Passage]) -> Answer:
-        passages = passages[:MAX_PASSAGES]
-        found = self._evidence(question, passages)
-        if isinstance(found, str):
-            return self._per_claim(question, passages, found)
-        best, candidates, weights, total, kind = found
-        focus_terms = set(self._analyze(focus_verb(question))) & weights.keys()
-        candidates = [c for c in candidates if _addresses(c, focus_terms, kind) or c is best]
-        chosen = self._cover(best, candidates, weights, total)
-        return compose(question, [(c.sentence, passages[c.passage], c.score) for c in chosen])
+    def parse_sentence(self, sentence: str) -> Any:
+        """A corpus sentence's parse, for picking a short answer out of it (cached: the
+        same sentences answer many questions)."""
+        return self._parsed(sentence)
 
-    def _per_claim(self, question: str, passages: list[Passage], why: str) -> Answer:
+    def read(self, query: str) -> Question:
+        return read_question(query, self.parse, self.noun_kind)
+
+    def generate(self, question: str, passages: list[Passage]) -> Answer:
+        """Read the question and answer it with the strategy for its shape."""
+        from qa.strategies import answer_by_shape
+
+        read = self.read(question)
+        answer = answer_by_shape(read, passages[:MAX_PASSAGES], self)
+        return replace(answer, shape=read.shape, query=question)
+
+    def sentence_answer(self, question: Question, passages: list[Passage]) -> Answer:
+        """The sentences that best answer the question, each cited, or the refusal."""
+        found = self.evidence(question, passages)
+        if isinstance(found, str):
+            return self.claims_answer(question, passages, found)
+        return self.answer_from(found, passages)
+
+    def answer_from(self, found: Evidence, passages: list[Passage]) -> Answer:
+        focus_terms = set(self._analyze(found.question.focus_verb)) & found.weights.keys()
+        candidates = [
+            c for c in found.candidates if _addresses(c, focus_terms, found.kind) or c is found.best
+        ]
+        chosen = self._cover(found.best, candidates, found.weights, found.total)
+        return compose(
+            found.question.full, [(c.sentence, passages[c.passage], c.score) for c in chosen]
+        )
+
+    def terms_of(self, text: str) -> set[str]:
+        """The analysed (stemmed) terms of a text, as the finder compares them."""
+        return set(self._analyze(text))
+
+    def same_terms(self, found: Evidence, text: str) -> set[str]:
+        """``text``'s terms with synonyms and derived forms mapped to the question's."""
+        terms = set(self._analyze(text))
+        return terms | {found.variants[t] for t in terms if t in found.variants}
+
+    def claims_answer(self, question: Question, passages: list[Passage], why: str) -> Answer:
         """A question that strings several claims together rarely has one sentence that
         covers it: answer it claim by claim, one supporting sentence each, and only when
         every claim finds its support (otherwise the refusal stands). On MultiHop-RAG
         this answers 43% of sampled answerable questions instead of 15%, while null
         (unanswerable) questions answered go from 1 to 5 of 301."""
-        claims = fact_clauses(question)
+        claims = fact_clauses(question.text)
         if not claims or not passages:
-            return refusal(question, why)
+            return refusal(question.full, why)
         parts: list[tuple[str, Passage, float]] = []
         for claim in claims:
-            found = self._evidence(claim, passages)
+            found = self.evidence(self.read(claim), passages)
             if isinstance(found, str):
-                return refusal(question, f"{why}; per claim: {found} for {claim!r}")
-            best = found[0]
+                return refusal(question.full, f"{why}; per claim: {found} for {claim!r}")
+            best = found.best
             if all(best.sentence != sentence for sentence, _, _ in parts):
                 parts.append((best.sentence, passages[best.passage], best.score))
-        answer = compose(question, parts)
+        answer = compose(question.full, parts)
         answer.meta["claims"] = len(claims)
         return answer
 
-    def _evidence(
-        self, question: str, passages: list[Passage]
-    ) -> tuple[_Candidate, list[_Candidate], dict[str, float], float, AnswerType] | str:
+    def evidence(self, read: Question, passages: list[Passage]) -> Evidence | str:
         """The best supporting sentence with its scored rivals, or why there is none."""
+        question = read.full
         terms = [
             t
             for t in dict.fromkeys(self._analyze(question))
@@ -157,7 +224,7 @@ class ExtractiveGenerator:
         if not passages or not terms:
             return "no passage matches the question"
         weights = self._idf(terms)
-        focus = [t for t in self._analyze(focus_verb(question)) if t in weights]
+        focus = [t for t in self._analyze(read.focus_verb) if t in weights]
         for term in focus:
             weights[term] *= FOCUS_WEIGHT
         seen_anywhere = set()
@@ -174,16 +241,15 @@ class ExtractiveGenerator:
         unmentioned = [t for t in focus if t not in seen_anywhere]
         for term in unmentioned:
             del weights[term]
-        names = set(self._analyze(" ".join(NAME.findall(question))))
+        names = set(self._analyze(" ".join(read.names)))
         rest = {t: w for t, w in weights.items() if t not in names and t not in focus}
         if unmentioned and not rest:
             # "When was Imran Khan born?": passages about Imran Khan, none about a birth.
             return f"no passage mentions what the question asks about ({unmentioned[0]!r})"
         # Names a follow-up carries from earlier turns come after its question mark
         # (qa.followup): they place the question but are not what it asks.
-        asked, mark, carried = question.rpartition("?")
-        if mark and carried.strip():
-            for term in set(self._analyze(carried)) - set(self._analyze(asked)):
+        if read.context:
+            for term in set(self._analyze(read.context)) - set(self._analyze(read.text)):
                 if term in weights:
                     weights[term] *= CARRIED_WEIGHT
         total = sum(weights.values()) or 1.0
@@ -196,13 +262,13 @@ class ExtractiveGenerator:
         candidates = candidates[:EMBED_CANDIDATES]
         if not candidates:
             return "no sentence in the passages answers it"
-        kind = answer_type(question)
+        kind = answer_type(read)
         self._score(question, candidates, kind)
         candidates.sort(key=lambda c: (-c.score, c.passage))
         # "What is Imran Khan's political party?" wants a sentence naming a party, next to
         # him ("Who is the president of Pakistan?" is not "Pakistan … President Trump");
         # "How many US troops …?" wants a number of troops, not "within 14 months".
-        wanted = asked_attribute(question)
+        wanted = read.attribute
         attribute = [t for t in self._analyze(wanted) if t not in self._question_stems][-1:]
         if attribute:  # its head noun: "party" of "political party"
             owners = set(weights) - set(attribute)
@@ -211,7 +277,7 @@ class ExtractiveGenerator:
             ]
             if not candidates:
                 return f"no passage gives the {wanted!r} asked for"
-        noun = counted_noun(question)
+        noun = read.counted
         counted = set(self._analyze(noun))
         if counted:
             candidates = [c for c in candidates if self._counts(c.sentence, counted, variants)]
@@ -231,7 +297,7 @@ class ExtractiveGenerator:
             return f"no passage mentions what the question asks about ({unmentioned[0]!r})"
         if kind.required and kind.pattern is not None and not kind.pattern.search(best.sentence):
             return "no passage states what the question asks for"
-        return best, candidates, weights, total, kind
+        return Evidence(read, best, candidates, weights, total, kind, variants)
 
     def _near(
         self, sentence: str, attribute: str, owners: set[str], variants: dict[str, str]
@@ -271,9 +337,9 @@ class ExtractiveGenerator:
         passages: list[Passage],
         weights: dict[str, float],
         variants: dict[str, str],
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         """Single sentences, and adjacent pairs where a short sentence leans on its neighbour."""
-        out: list[_Candidate] = []
+        out: list[Candidate] = []
 
         def analyzed_terms(text: str) -> set[str]:
             terms = set(self._analyze(text))
@@ -294,7 +360,7 @@ class ExtractiveGenerator:
             previous: set[str] = set()
             for text, terms, is_pair in units:
                 out.append(
-                    _Candidate(
+                    Candidate(
                         text,
                         index,
                         _covered(terms, weights),
@@ -307,7 +373,7 @@ class ExtractiveGenerator:
                     previous = terms
         return out
 
-    def _score(self, question: str, candidates: list[_Candidate], kind: AnswerType) -> None:
+    def _score(self, question: str, candidates: list[Candidate], kind: AnswerType) -> None:
         vectors = np.asarray(
             self._embed_many([question] + [c.sentence for c in candidates]), dtype=np.float32
         )
@@ -325,11 +391,11 @@ class ExtractiveGenerator:
 
     def _cover(
         self,
-        best: _Candidate,
-        candidates: list[_Candidate],
+        best: Candidate,
+        candidates: list[Candidate],
         weights: dict[str, float],
         total: float,
-    ) -> list[_Candidate]:
+    ) -> list[Candidate]:
         chosen = [best]
         covered = set(best.terms)
         for candidate in candidates[1:]:
@@ -348,6 +414,20 @@ class ExtractiveGenerator:
                 chosen.append(candidate)
                 covered |= candidate.terms
         return chosen
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the finder found for a question: the best sentence, its scored rivals, and
+    the weighted question terms they were scored on."""
+
+    question: Question
+    best: Candidate
+    candidates: list[Candidate]
+    weights: dict[str, float]
+    total: float
+    kind: AnswerType
+    variants: dict[str, str]
 
 
 def _covered(terms: set[str] | frozenset[str], weights: dict[str, float]) -> float:
@@ -374,7 +454,7 @@ def _variants(unseen: list[str], vocabulary: set[str]) -> dict[str, str]:
     return out
 
 
-def _addresses(candidate: _Candidate, focus: set[str], kind: AnswerType) -> bool:
+def _addresses(candidate: Candidate, focus: set[str], kind: AnswerType) -> bool:
     """Whether a sentence speaks to what is asked: the question's verb, or its answer type.
 
     Extra sentences that only restate the question's premise ("they signed the deal in

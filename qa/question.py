@@ -1,18 +1,27 @@
-"""What a question asks for, read from its words alone.
+"""What a question asks, read once from its spaCy parse into a typed ``Question``.
 
-The extractive generator checks candidate sentences against it: the main verb
-("What did the Taliban *guarantee*?"), the expected answer type (a number for "how
-many", a date for "when", a name for "who"), the noun a "how many" question counts, and
-the attribute a "what is X's Y" question wants.
+The router picks an answer strategy by ``Question.shape``; the strategies and the
+sentence finder read the rest: the main verb ("What did the Taliban *guarantee*?"),
+what kind of thing answers it (a person for "who", a number for "how many", the head
+noun of "which *resolution*"), the noun a "how many" question counts, the attribute a
+"what is X's Y" question wants, and the names it is about.
+
+Only the question is parsed at answer time; passages carry the entities found at ingest.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
-from index.morphology import PARTICIPLES
+Shape = Literal[
+    "factoid", "yesno", "list", "when", "summary", "latest", "timeline", "comparison", "explain"
+]
 
+# Terms that frame a question rather than say what it is about; they carry no weight
+# when passages are matched against it. (Compared after stemming, hence "mani".)
 QUESTION_WORDS = frozenset(
     """what which who whom whose when where why how mani much did doe do done say said
     tell told accord name kind type year time person peopl countri organis organ
@@ -36,112 +45,343 @@ QUANTITY = re.compile(
     r"is|had|has|after|before|until)\b)[a-z]))" + NUMBER.pattern[2:],
     re.I,
 )
-_YEAR_OR_DATE = re.compile(
+DATE_WORDS = re.compile(
     r"\b(?:(?:19|20)\d\d|january|february|march|april|may|june|july|august|september|"
     r"october|november|december|monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
     r"yesterday|today|last (?:week|month|year)|next (?:week|month|year))\b",
     re.I,
 )
-_AGE = re.compile(r"\b(?:\d{1,3}[- ]years?[- ]old|aged? \d{1,3}|\d{1,3}-year-old)\b", re.I)
-NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
+AGE = re.compile(r"\b(?:\d{1,3}[- ]years?[- ]old|aged? \d{1,3}|\d{1,3}-year-old)\b", re.I)
 
+# Entity labels (spaCy's OntoNotes set) that can answer each kind of question.
+PERSON_LABELS = frozenset({"PERSON", "ORG"})  # "Afghan" (NORP) names no one
+PLACE_LABELS = frozenset({"GPE", "LOC", "FAC"})
+NUMBER_LABELS = frozenset({"CARDINAL", "QUANTITY", "MONEY", "PERCENT"})
+DATE_LABELS = frozenset({"DATE", "TIME"})
 
-_FOCUS = re.compile(
-    r"^\W*(?i:what|which|who|whom|how|why|where|when)\b[^?]*?\b(?i:did|does|do|will|would|can|could|should)\s+"
-    r"(?:(?:the|a|an)\s+)?(?:he|she|they|it|we|you|(?:[A-Z][\w'.-]*\s+)*[A-Z][\w'.-]*)\s+([a-z][a-z-]+)\b"
+# Verbs that say nothing of what happened ("What did he *say*?"): not a main verb to match.
+LIGHT_VERBS = frozenset(
+    "be do have say tell mean happen think make get go take see know want base call name".split()
 )
-_LIGHT_VERBS = frozenset(
-    "do say said tell mean happen think make get go take see know want "
-    "done made told meant thought seen known based called named".split()
-)
-
-
-# The passive form: "What was discussed at the meeting?", "When was the deal signed?".
-_PASSIVE_FOCUS = re.compile(
-    r"^\W*(?i:what|which|who|whom|how|why|where|when)\b(?:\s+[a-z]+){0,3}?\s+(?i:was|were|is|are)\s+"
-    r"(?:[\w'.-]+\s+){0,5}?("
-    + "|".join(sorted(PARTICIPLES, key=len, reverse=True))
-    + r"|[a-z]{3,}ed)\b"
-)
-
-
-def focus_verb(question: str) -> str:
-    """The question's main verb: "guarantee" in "What did the Taliban guarantee in Doha?",
-    "discussed" in "What was discussed at the meeting?"."""
-    match = _FOCUS.search(question) or _PASSIVE_FOCUS.search(question)
-    if not match or match.group(1) in _LIGHT_VERBS:
-        return ""
-    return match.group(1)
-
-
-@dataclass(frozen=True)
-class AnswerType:
-    pattern: re.Pattern[str] | None
-    required: bool
-
-
-def answer_type(question: str) -> AnswerType:
-    q = question.lower()
-    if re.search(r"\bhow old\b|\bwhat age\b", q):
-        return AnswerType(_AGE, True)
-    if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share)\b", q):
-        return AnswerType(QUANTITY, True)
-    if re.search(
-        r"\bwhen\b|\bwhat (?:year|date|month|day)\b|\bwhich (?:year|date|month|day)\b|\bin what year\b",
-        q,
-    ):
-        return AnswerType(_YEAR_OR_DATE, False)
-    if re.search(
-        r"\bwho\b|\bwhom\b|\bwhich (?:country|countries|organi[sz]ation|company|city|person|people|group)\b|\bwhere\b",
-        q,
-    ):
-        return AnswerType(NAME, False)
-    return AnswerType(None, False)
-
-
-_COUNTED = re.compile(
-    r"\bhow (?:many|much)\s+((?:[\w'-]+\s+){0,2}?[\w'-]+?)"
-    r"(?=\s+(?:are|is|was|were|did|do|does|had|has|have|will|would|can|could|there|in|of|"
-    r"to|for|at|on|from|with|per|each)\b|\s*[?.,]|$)",
+_SUMMARY = re.compile(
+    r"^\W*(?:summari[sz]e|sum up|give (?:me )?(?:a |an )?(?:summary|overview|rundown)|"
+    r"(?:a |an )?(?:summary|overview|rundown) of|tell me (?:about|more)|brief me|"
+    r"what (?:happened|is happening|has happened)|what do (?:the )?(?:articles|reports|sources|stories) say|"
+    r"what (?:is|was) (?:the )?(?:story|news) (?:about|on|with)|explain what)\b",
     re.I,
 )
-
-
-def counted_noun(question: str) -> str:
-    """What a "how many" question counts: "troops" in "How many US troops are in
-    Afghanistan?", "" in "How much will it cost?" (no noun: any amount will do)."""
-    match = _COUNTED.search(question)
-    if not match:
-        return ""
-    words = match.group(1).split()
-    if words[0].lower() in _AUXILIARIES:
-        return ""
-    return words[-1]  # the head noun: "troops" of "US troops"
-
-
-_COPULAR = re.compile(r"^\W*(?:what|who|which)\s+(?:is|was|are|were)\s+(.+?)\W*$", re.I)
-_OWNED = re.compile(r"^(?:the\s+|a\s+|an\s+)?(?:[\w.-]+\s+){0,3}?[\w.-]+'s\s+(.+)$", re.I)
-_OF = re.compile(
-    r"^(?:the|a|an)\s+((?:[\w-]+\s+){0,2}?[\w-]+)\s+(?:of|between|in|for|at|on)\s", re.I
+_LATEST = re.compile(
+    r"\b(?:latest|most recent|newest|recent(?:ly)?|up to date|current state|any news|"
+    r"what'?s new)\b",
+    re.I,
 )
-_CLAUSE_END = re.compile(
-    r"\s+(?:in|to|at|for|on|from|during|with|between|who|that|which|of)\b.*$", re.I
+_TIMELINE = re.compile(
+    r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change)\w*|"
+    r"so far|over time|step by step|sequence of events)\b",
+    re.I,
 )
+_COMPARISON = re.compile(
+    r"\bboth\b.+\band\b|\b(?:which|what) (?:outlet|source|publication|news ?paper|site)s?\b|"
+    r"\b(?:reported|published|covered|come|came|occur(?:red)?|happen(?:ed)?) (?:before|after|earlier|later)\b|"
+    r"\b(?:consistent|differ\w*|contradict\w*|same)\b.*\b(?:report\w*|coverage|articles?)\b",
+    re.I,
+)
+_LIST_START = re.compile(r"^\W*(?:list|name|enumerate)\b(?! of the (?:person|man|woman))", re.I)
+
+Parse = Callable[[str], Any]  # text -> spaCy Doc
+NounKind = Callable[[str], frozenset[str]]  # head noun -> entity labels that name such things
 
 
-def asked_attribute(question: str) -> str:
-    """What a "what is X's Y" / "who is the Y of X" question asks for: its Y ("political
-    party", "population"). A sentence that lacks it does not answer, however much it
-    says about X."""
-    match = _COPULAR.match(question)
-    if not match:
+@dataclass(frozen=True, kw_only=True)
+class Question:
+    """A question as read: its shape and what would answer it.
+
+    ``text`` is what was asked; ``context`` holds names a follow-up carries from the
+    conversation (they place the question but are not what it asks).
+    """
+
+    text: str
+    context: str = ""
+    shape: Shape = "explain"
+    wh: str = ""
+    wh_role: str = ""  # the wh-word's place in the clause: "dobj" in "Who did Lavrov meet?"
+    answer_labels: frozenset[str] = frozenset()
+    required: bool = False  # the answer must contain a value of the type (how many, how old)
+    head_noun: str = ""  # "resolution" of "which resolution", "countries" of "which countries"
+    focus_verb: str = ""  # the main verb as written ("guarantee", "discussed")
+    focus_lemma: str = ""
+    counted: str = ""  # "troops" of "How many US troops …?"
+    attribute: str = ""  # "political party" of "What is Imran Khan's political party?"
+    names: tuple[str, ...] = ()  # named things the question is about
+    negated: bool = False
+    subject: str = ""  # of a yes/no question: "Russia" in "Did Russia supply …?"
+    object_terms: tuple[str, ...] = ()  # what the claim says of it, beyond the verb
+    age: bool = False
+    tokens: tuple[str, ...] = field(default=(), repr=False)
+
+    @property
+    def full(self) -> str:
+        """The question with the conversation's carried names, for term matching."""
+        return f"{self.text} {self.context}".strip()
+
+
+def split_carried(query: str) -> tuple[str, str]:
+    """A follow-up query is "question? carried names" (qa.followup): both parts."""
+    asked, mark, carried = query.rpartition("?")
+    if mark and carried.strip():
+        return f"{asked}?".strip(), carried.strip()
+    return query.strip(), ""
+
+
+def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -> Question:
+    """Read the question's shape and wanted answer from its parse."""
+    text, context = split_carried(query)
+    doc = parse(text)
+    tokens = [t for t in doc if not t.is_space]
+    lower = text.lower()
+    wh_token = next((t for t in tokens if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    wh = wh_token.lower_ if wh_token is not None else ""
+    names = _names(doc)
+    root = next((t for t in tokens if t.dep_ == "ROOT"), tokens[0] if tokens else None)
+    verb = _main_verb(doc, root)
+    focus = verb.text if verb is not None and verb.lemma_.lower() not in LIGHT_VERBS else ""
+    head = _asked_noun(wh_token)
+    counted = head if re.search(r"\bhow (?:many|much)\b", lower) else ""
+    if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):
+        counted = ""
+    labels, required, age = _answer_kind(lower, wh, head, noun_kind)
+    shape = _shape(lower, tokens, wh_token, head, labels)
+    negated = any(t.dep_ == "neg" for t in tokens)
+    subject = ""
+    object_terms: tuple[str, ...] = ()
+    claim_head = verb if verb is not None else root
+    if shape == "yesno" and claim_head is not None:
+        subject = " ".join(
+            t.text
+            for child in claim_head.children
+            if child.dep_ in ("nsubj", "nsubjpass")
+            for t in child.subtree
+        )
+        if not subject.strip() and claim_head.i > 1:
+            # the small model sometimes reads "Did Lavrov visit" as a compound noun:
+            # the subject of "Did X verb …?" is what stands between the two
+            subject = " ".join(
+                t.text for t in doc[1 : claim_head.i] if t.dep_ not in ("aux", "neg", "auxpass")
+            )
+        object_terms = tuple(
+            t.lemma_.lower()
+            for child in claim_head.children
+            if child.dep_
+            in (
+                "dobj",
+                "attr",
+                "prep",
+                "dative",
+                "acomp",
+                "xcomp",
+                "ccomp",
+                "oprd",
+                "advmod",
+                "npadvmod",
+            )
+            for t in child.subtree
+            if (t.is_alpha and not t.is_stop) or t.like_num
+        )
+    attribute = _attribute(doc, root)
+    if attribute and shape == "explain":
+        shape = "factoid"
+    return Question(
+        text=text,
+        context=context,
+        shape=shape,
+        wh=wh,
+        wh_role=_role(wh_token),
+        answer_labels=labels,
+        required=required,
+        head_noun=head,
+        focus_verb=focus,
+        focus_lemma=verb.lemma_.lower() if focus and verb is not None else "",
+        counted=counted,
+        attribute=attribute,
+        names=names,
+        negated=negated,
+        subject=subject,
+        object_terms=object_terms,
+        age=age,
+        tokens=tuple(t.text for t in tokens),
+    )
+
+
+def _names(doc: Any) -> tuple[str, ...]:
+    """Named things: the parse's entities, and runs of proper nouns it did not label."""
+    found = [
+        re.sub(r"[’']s$|^(?:the|a|an)\s+", "", e.text, flags=re.I)
+        for e in doc.ents
+        if e.label_ not in ("CARDINAL", "ORDINAL", "QUANTITY", "MONEY", "PERCENT", "DATE", "TIME")
+    ]
+    covered = {t.i for e in doc.ents for t in e}
+    run: list[str] = []
+    for token in doc:
+        if token.pos_ == "PROPN" and token.i not in covered and token.i > 0 and token.is_alpha:
+            run.append(token.text)
+            continue
+        if run:
+            found.append(" ".join(run))
+            run = []
+    if run:
+        found.append(" ".join(run))
+    return tuple(dict.fromkeys(n.strip() for n in found if n.strip()))
+
+
+def _role(wh_token: Any) -> str:
+    """What the wh-word stands for in its clause: the object ("Who did X meet?"), the
+    subject ("Who met X?"), or the object of a preposition ("With whom …?")."""
+    if wh_token is None:
         return ""
-    rest = match.group(1)
-    owned = _OWNED.match(rest)
-    if owned:
-        return _CLAUSE_END.sub("", owned.group(1))
-    of = _OF.match(rest)
-    return of.group(1) if of else ""
+    token = wh_token.head if wh_token.dep_ == "det" else wh_token
+    return str(token.dep_)
 
 
-_AUXILIARIES = frozenset("are is was were did do does had has have will would can could".split())
+def _main_verb(doc: Any, root: Any) -> Any:
+    """The verb the question turns on: the root when it is a verb, else a verb below
+    it ("What is Russia going to *supply*?"), else none ("What is X's party?")."""
+    if root is None:
+        return None
+    # The small model tags some verbs of questions as nouns ("What did the Taliban
+    # guarantee?"); a word with an auxiliary ("did", "will") is a verb all the same.
+    if root.pos_ == "VERB" or (
+        root.pos_ == "NOUN" and any(c.dep_ == "aux" and c.pos_ == "AUX" for c in root.children)
+    ):
+        return root
+    for token in root.children:
+        if token.pos_ == "VERB" and token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl"):
+            return token
+    if root.pos_ == "AUX" and root.i == 0:
+        # "Was the agreement signed in 2015?": the participle may hang off the noun
+        return next((t for t in doc if t.pos_ == "VERB" and t.tag_ == "VBN"), None)
+    return None
+
+
+def _asked_noun(wh_token: Any) -> str:
+    """The noun a wh-word asks about: "countries" in "Which countries …", "helicopters"
+    in "How many helicopters …", "resolution" in "Which UN resolution …"."""
+    if wh_token is None:
+        return ""
+    if wh_token.dep_ == "det" and wh_token.head.pos_ in ("NOUN", "PROPN"):
+        return str(wh_token.head.text)
+    if wh_token.lower_ == "how":
+        # The noun right after "how many/much" (adjectives and compounds allowed):
+        # "helicopters" of "how many Mi-35 helicopters", none in "how much will it cost".
+        doc = wh_token.doc
+        if wh_token.i + 1 < len(doc) and doc[wh_token.i + 1].lower_ in ("many", "much"):
+            noun = ""
+            for token in doc[wh_token.i + 2 : wh_token.i + 6]:
+                if token.pos_ in ("NOUN", "PROPN", "ADJ", "NUM") or token.text == "-":
+                    if token.pos_ == "NOUN" and not any(c.dep_ == "aux" for c in token.children):
+                        noun = token.text
+                    continue
+                break
+            return noun
+    if wh_token.lower_ in ("what", "which") and wh_token.i + 1 < len(wh_token.doc):
+        following = wh_token.doc[wh_token.i + 1]
+        if following.pos_ == "NOUN" and following.dep_ != "ROOT":
+            return str(following.text)
+    return ""
+
+
+def _answer_kind(
+    lower: str, wh: str, head: str, noun_kind: NounKind | None
+) -> tuple[frozenset[str], bool, bool]:
+    """Entity labels that answer the question, whether one is required, and whether it
+    asks an age."""
+    if re.search(r"\bhow old\b|\bwhat age\b|\bat what age\b", lower):
+        return frozenset(), True, True
+    if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", lower):
+        if re.search(
+            r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|worth|raise|raised)\b|\bmoney\b",
+            lower,
+        ):
+            return frozenset({"MONEY"}), True, False
+        return NUMBER_LABELS, True, False
+    if wh == "when" or re.search(
+        r"\b(?:what|which|in what|in which) (?:year|date|month|day|time)\b", lower
+    ):
+        return DATE_LABELS, False, False
+    if wh in ("who", "whom", "whose"):
+        return PERSON_LABELS, False, False
+    if wh == "where":
+        return PLACE_LABELS, False, False
+    if head and noun_kind is not None:
+        return noun_kind(head), False, False
+    return frozenset(), False, False
+
+
+def _shape(
+    lower: str, tokens: list[Any], wh_token: Any, head: str, labels: frozenset[str]
+) -> Shape:
+    if _SUMMARY.search(lower):
+        return "summary"
+    if _TIMELINE.search(lower):
+        return "timeline"
+    if _LATEST.search(lower) and not re.search(r"\bhow (?:many|much)\b", lower):
+        return "latest"
+    first = tokens[0] if tokens else None
+    yes_no = (
+        first is not None
+        and wh_token is None
+        and (
+            first.pos_ == "AUX"
+            or first.lower_
+            in ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had")
+        )
+    )
+    if _COMPARISON.search(lower) and (
+        yes_no or (wh_token is not None and wh_token.lower_ in ("which", "what"))
+    ):
+        return "comparison"
+    if yes_no:
+        return "yesno"
+    if wh_token is None:
+        return "list" if _LIST_START.search(lower) else "explain"
+    wh = wh_token.lower_
+    if wh == "when" or (labels and labels <= DATE_LABELS):
+        return "when"
+    if wh in ("why",) or (
+        wh == "how" and not re.search(r"\bhow (?:many|much|old|long|far)\b", lower)
+    ):
+        return "explain"
+    plural_head = (
+        any(t.text == head and t.tag_ in ("NNS", "NNPS") for t in tokens) if head else False
+    )
+    if (
+        (wh in ("which", "what") and plural_head and not re.search(r"\bhow (?:many|much)\b", lower))
+        or re.search(r"\bwho (?:all|else)\b|\bwhat are (?:the|some)\b|\bwhich (?:ones|of)\b", lower)
+        or _LIST_START.search(lower)
+    ):
+        return "list"
+    if wh in ("what", "which") and not head and not labels:
+        return "explain"
+    return "factoid"
+
+
+def _attribute(doc: Any, root: Any) -> str:
+    """What a "what is X's Y" / "who is the Y of X" question asks for: "political party",
+    "president". A sentence that lacks it does not answer, however much it says about X."""
+    if root is None or root.lemma_ != "be":
+        return ""
+    for child in root.children:
+        if child.dep_ not in ("nsubj", "attr") or child.tag_ in ("WP", "WDT"):
+            continue
+        if child.pos_ not in ("NOUN",):
+            continue
+        has_owner = any(c.dep_ == "poss" for c in child.children) or any(
+            c.dep_ == "prep" and c.lower_ in ("of", "for", "at", "in", "between", "on")
+            for c in child.children
+        )
+        if not has_owner:
+            continue
+        modifiers = [
+            c.text for c in child.lefts if c.dep_ in ("amod", "compound") and c.pos_ != "PROPN"
+        ]
+        return " ".join([*modifiers, child.text])
+    return ""

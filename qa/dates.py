@@ -1,0 +1,88 @@
+"""Dates in news prose, read against the article's own date.
+
+Reporters write "on Friday", "last year", "earlier this month": such a date means
+something only beside the day the article was published. ``resolve`` turns a date
+expression into a calendar date, month or year when the text and the publication date
+allow it, and says how it got there.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+MONTHS = (
+    "january february march april may june july august september october november december"
+).split()
+WEEKDAYS = "monday tuesday wednesday thursday friday saturday sunday".split()
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH = re.compile(r"\b(" + "|".join(MONTHS) + r")\b", re.I)
+_DAY = re.compile(r"\b([0-3]?\d)(?:st|nd|rd|th)?\b")
+
+
+@dataclass(frozen=True)
+class Resolved:
+    """A date expression as the reader should see it."""
+
+    text: str  # "Friday, 16 February 2018"
+    absolute: bool  # the sentence itself gave the date; no publication date was needed
+    explanation: str = ""  # "“on Friday”, counted from the article's date, 20 February 2018"
+
+
+def long_date(day: date) -> str:
+    return f"{day.day} {day:%B %Y}"
+
+
+def is_absolute(expression: str) -> bool:
+    """Whether the expression pins a date by itself: a year, or a month with a day."""
+    return bool(_YEAR.search(expression))
+
+
+def resolve(expression: str, published: str) -> Resolved | None:
+    """The date an expression means, or None when it means none we can tell."""
+    text = expression.strip()
+    lower = text.lower()
+    if is_absolute(text):
+        return Resolved(text, True)
+    try:
+        base = date.fromisoformat(published[:10])
+    except ValueError:
+        return None
+    why = f"“{text}”, counted from the article's date, {long_date(base)}"
+    if re.search(r"\btoday\b|\bthis morning\b|\btonight\b", lower):
+        return Resolved(long_date(base), False, why)
+    if "yesterday" in lower:
+        return Resolved(long_date(base - timedelta(days=1)), False, why)
+    if "tomorrow" in lower:
+        return Resolved(long_date(base + timedelta(days=1)), False, why)
+    step = -1 if re.search(r"\blast\b|\bprevious\b|\bago\b", lower) else 1 if "next" in lower else 0
+    if re.search(r"\byear\b", lower) and (step or "this" in lower):
+        return Resolved(str(base.year + step), False, why)
+    if re.search(r"\bmonth\b", lower) and (step or "this" in lower):
+        month = (base.month - 1 + step) % 12 + 1
+        year = base.year + (base.month - 1 + step) // 12
+        return Resolved(f"{MONTHS[month - 1].capitalize()} {year}", False, why)
+    if re.search(r"\bweek\b", lower) and (step or "this" in lower):
+        monday = base - timedelta(days=base.weekday()) + timedelta(weeks=step)
+        return Resolved(f"the week of {long_date(monday)}", False, why)
+    weekday = next((i for i, name in enumerate(WEEKDAYS) if name in lower), None)
+    if weekday is not None:
+        # News reports the past: "on Friday" is the latest Friday up to the article's day
+        # ("next Friday" the first one after it).
+        if step > 0:
+            delta = (weekday - base.weekday()) % 7 or 7
+            day = base + timedelta(days=delta)
+        else:
+            day = base - timedelta(days=(base.weekday() - weekday) % 7)
+        return Resolved(f"{WEEKDAYS[weekday].capitalize()}, {long_date(day)}", False, why)
+    month_match = _MONTH.search(text)
+    if month_match:
+        month = MONTHS.index(month_match.group(1).lower()) + 1
+        year = base.year if month <= base.month or step > 0 else base.year - 1
+        day_match = _DAY.search(text.replace(month_match.group(0), " "))
+        label = f"{MONTHS[month - 1].capitalize()} {year}"
+        if day_match and 1 <= int(day_match.group(1)) <= 31:
+            label = f"{int(day_match.group(1))} {label}"
+        return Resolved(label, False, f"“{text}”, in the year of the article, {long_date(base)}")
+    return None

@@ -1,0 +1,203 @@
+"""Short answers picked out of a sentence's parse: a name, a number with what it counts,
+"Resolution 2513" for "which resolution", the person met for "who did X meet".
+
+Each picker returns the candidate spans in the order the sentence gives them; a span
+that only repeats what the question already names is no answer and is left out.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from qa.question import AGE, Question
+
+MAX_SPAN_WORDS = 9
+
+
+def _words(text: str) -> set[str]:
+    return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 1 or w.isdigit()}
+
+
+def new_to(question: Question, text: str, stem: Callable[[str], set[str]]) -> bool:
+    """Whether ``text`` says something the question does not already name."""
+    asked = stem(question.full)
+    own = stem(text) - {"the", "a", "an", "of"}
+    return bool(own - asked)
+
+
+def _clean(text: str) -> str:
+    text = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", text.strip(), flags=re.I)
+    return text.strip(" ,;:.\"'“”‘’()")
+
+
+def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
+    """Entities of the wanted labels, with the token index where each starts."""
+    wanted = set(labels)
+    return [(_clean(e.text), e.start) for e in doc.ents if e.label_ in wanted and _clean(e.text)]
+
+
+def role_spans(doc: Any, question: Question) -> list[tuple[str, int]]:
+    """The argument of the question's main verb that its wh-word stands for: in "Lavrov
+    met the Emir of Qatar in Doha", "Who did Lavrov meet?" (the object) gives "the Emir
+    of Qatar"."""
+    if not question.focus_lemma or not question.wh_role:
+        return []
+    roles = {
+        "dobj": ("dobj",),
+        "nsubj": ("nsubj", "agent"),
+        "nsubjpass": ("nsubjpass", "dobj"),
+        "pobj": ("pobj", "dobj", "dative"),
+        "dative": ("dative", "dobj"),
+        "attr": ("attr", "dobj"),
+    }.get(question.wh_role, ())
+    out: list[tuple[str, int]] = []
+    for token in doc:
+        if token.lemma_.lower() != question.focus_lemma:
+            continue
+        for child in token.children:
+            if child.dep_ not in roles:
+                continue
+            head = child
+            if child.dep_ == "agent":  # "was met by X": X is the agent's object
+                head = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if head is None:
+                    continue
+            person = next(
+                (c for c in head.children if c.dep_ == "appos" and c.ent_type_ == "PERSON"), None
+            )
+            if person is not None:  # "Pakistan's army chief, General Qamar Javed Bajwa"
+                head = person
+            start = head.left_edge.i
+            end = _phrase_end(head)  # "the Emir of Qatar", not a following clause
+            if end - start + 1 > MAX_SPAN_WORDS:
+                continue
+            out.append((_clean(doc[start : end + 1].text), start))
+    return [(text, i) for text, i in out if text]
+
+
+def by_distance(spans: list[tuple[str, int]], doc: Any, lemma: str) -> list[tuple[str, int]]:
+    """Spans nearest the question's verb first: in "Rabbani thanked Lavrov for offering
+    condolences", who offered them is the name next to "offering"."""
+    at = [t.i for t in doc if lemma and t.lemma_.lower() == lemma]
+    if not at:
+        return spans
+    return sorted(spans, key=lambda span: min(abs(span[1] - i) for i in at))
+
+
+def _phrase_end(head: Any) -> int:
+    """The last token of a noun phrase with at most one "of"-complement."""
+    end = head.i
+    for child in head.rights:
+        if child.dep_ in ("compound", "nummod", "appos", "amod", "poss"):
+            end = max(end, child.right_edge.i)
+        elif child.dep_ == "prep" and child.lower_ == "of":
+            end = max(end, child.right_edge.i)
+            break
+        else:
+            break
+    return int(end)
+
+
+def counted_spans(doc: Any, counted: str) -> list[tuple[str, int]]:
+    """A number and what it counts: "four transport-combat helicopters Mi-35M" for
+    "how many helicopters"."""
+    lemma = counted.lower().rstrip("s")
+    out: list[tuple[str, int]] = []
+    for token in doc:
+        if not (token.like_num or token.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY")):
+            continue
+        if not token.like_num and token.lower_ in ("a", "an", "the"):
+            continue
+        noun = token.head if token.dep_ in ("nummod", "quantmod", "amod") else None
+        if noun is None:
+            window = doc[token.i + 1 : token.i + 5]
+            noun = next((t for t in window if t.pos_ in ("NOUN", "PROPN")), None)
+        if noun is None or not noun.lemma_.lower().startswith(lemma[: max(4, len(lemma) - 1)]):
+            continue
+        start = min(token.i, noun.i)
+        end = int(noun.i)
+        while (
+            end + 1 < len(doc)
+            and doc[end + 1].pos_ in ("PROPN", "NUM")
+            and doc[end + 1].head.i
+            in (
+                noun.i,
+                end,
+            )
+        ):
+            end += 1
+        out.append((_clean(doc[start : end + 1].text), start))
+    return out
+
+
+def amount_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
+    """Amounts without a counted noun ("How much will it cost?"): money first."""
+    return entity_spans(doc, labels)
+
+
+def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
+    """A phrase headed by the asked noun that names one thing: "UN Security Council
+    Resolution 2513" for "which resolution", but not the bare "the resolutions"."""
+    lemma = head_noun.lower().rstrip("s")
+    out: list[tuple[str, int]] = []
+    for token in doc:
+        if not token.lower_.startswith(lemma[: max(4, len(lemma) - 1)]):
+            continue
+        left = [
+            t
+            for t in token.lefts
+            if t.dep_ in ("compound", "amod", "nmod", "nummod")
+            and (t.pos_ in ("PROPN", "NUM") or t.ent_type_ in ("ORDINAL", "CARDINAL", "DATE"))
+        ]
+        right = [
+            t
+            for t in token.rights
+            if t.dep_ in ("nummod", "appos", "npadvmod", "compound")
+            and (t.like_num or t.pos_ == "PROPN")
+        ]
+        specified = any(t.pos_ == "NUM" or t.ent_type_ for t in left)
+        if not right and not ((token.pos_ == "PROPN" or specified) and left):
+            continue
+        start = left[0].left_edge.i if left else token.i
+        end = right[-1].right_edge.i if right else token.i
+        if end - start + 1 > MAX_SPAN_WORDS:
+            continue
+        out.append((_clean(doc[start : end + 1].text), start))
+    return out
+
+
+def age_spans(sentence: str) -> list[tuple[str, int]]:
+    return [(m.group(0), m.start()) for m in AGE.finditer(sentence)]
+
+
+_LINKS = frozenset({"of", "the", "and", "for", "&"})
+
+
+def initials(name: str) -> str:
+    """ "United States" → "US", "Shanghai Cooperation Organization" → "SCO"."""
+    words = [w for w in re.findall(r"[A-Za-z][\w'-]*", name) if w.lower() not in _LINKS]
+    return "".join(w[0] for w in words).upper() if len(words) > 1 else ""
+
+
+def same_name(a: str, b: str) -> bool:
+    """Whether two names can be one thing: equal, one inside the other ("Lavrov",
+    "Sergey Lavrov"), or one the other's initials ("US", "United States")."""
+    x, y = a.strip().lower(), b.strip().lower()
+    if not x or not y:
+        return False
+    if x == y or re.search(rf"\b{re.escape(x)}\b", y) or re.search(rf"\b{re.escape(y)}\b", x):
+        return True
+    return a.replace(".", "").upper() == initials(b) or b.replace(".", "").upper() == initials(a)
+
+
+def mentions(text: str, name: str) -> bool:
+    """Whether ``text`` names ``name``, spelled out or by its initials."""
+    if re.search(rf"\b{re.escape(name)}", text, re.I):
+        return True
+    runs = re.findall(r"[A-Z][\w'-]*(?:\s+(?:of|the|and|for|&)?\s*[A-Z][\w'-]*)+", text)
+    short = name.replace(".", "").upper()
+    return any(initials(run) == short for run in runs) or any(
+        same_name(name, run) for run in runs if len(run) > len(name)
+    )

@@ -1,0 +1,43 @@
+"""One answer strategy per question shape, behind one protocol.
+
+The extractive generator reads the question once (``qa.question``) and hands it here;
+``answer_by_shape`` picks the strategy for its shape. Each strategy builds on the
+sentence finder (``qa.extractive``): it finds the evidence the same way and differs in
+what it makes of it — a short typed answer, a date, "Yes"/"No", a list. A strategy that
+finds nothing better gives the cited sentences themselves; none guesses.
+"""
+
+from __future__ import annotations
+
+from typing import Protocol
+
+from qa.extractive import ExtractiveGenerator
+from qa.question import Question, Shape
+from qa.strategies import factoid, listing, when, yesno
+from qa.types import Answer, Passage
+
+
+class Strategy(Protocol):
+    def __call__(
+        self, question: Question, passages: list[Passage], finder: ExtractiveGenerator
+    ) -> Answer: ...
+
+
+def _sentences(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    """Explanations ("why", "how") and shapes without a strategy of their own yet: the
+    sentences that answer it, cited."""
+    return finder.sentence_answer(question, passages)
+
+
+STRATEGIES: dict[Shape, Strategy] = {
+    "factoid": factoid.answer,
+    "when": when.answer,
+    "yesno": yesno.answer,
+    "list": listing.answer,
+}
+
+
+def answer_by_shape(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer:
+    return STRATEGIES.get(question.shape, _sentences)(question, passages, finder)

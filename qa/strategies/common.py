@@ -1,0 +1,38 @@
+"""What the strategies share: the few sentences worth reading for a short answer, and
+writing "<short answer> [n]. — “<the sentence>”"."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
+from qa.types import Answer, Passage
+
+READ_CANDIDATES = 3  # sentences searched for a short answer, best first
+MIN_SHARE_OF_BEST = 0.85  # a lower-ranked sentence must score this close to the best
+
+
+def readable(found: Evidence) -> list[Candidate]:
+    """The best sentence and those scoring close to it, single sentences before pairs."""
+    best = found.best.score
+    close = [c for c in found.candidates if c.score >= MIN_SHARE_OF_BEST * best]
+    return close[:READ_CANDIDATES]
+
+
+def lead_answer(
+    question: str,
+    lead: str,
+    short: str,
+    cited: list[tuple[str, Passage, float]],
+    finder: ExtractiveGenerator,
+) -> Answer:
+    """``lead`` cited with the passage(s) of ``cited``, then the sentences quoted."""
+    quoted = compose(question, cited)
+    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
+    lead = lead.rstrip(". ")
+    text = f"{lead} {numbers}. — {quoted.text}"
+    return replace(quoted, text=text, short_answer=short)
+
+
+def capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:] if text else text

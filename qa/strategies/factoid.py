@@ -1,0 +1,113 @@
+"""Factoids (who, what, where, which, how many, how much): the short answer first.
+
+The typed span comes from the best sentences' parse: the argument the wh-word stands
+for ("Who did Lavrov meet?" → "the Emir of Qatar"), a number with what it counts ("how
+many helicopters" → "four transport-combat helicopters Mi-35M"), a phrase headed by the
+asked noun that names one thing ("which resolution" → "Resolution 2513"), or an entity of
+the asked kind (a person for "who", a place for "where"). Spans the question already
+names are not answers. With no span, the cited sentence stands on its own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.claims import fact_clauses
+from qa.extractive import ExtractiveGenerator
+from qa.question import Question
+from qa.spans import (
+    age_spans,
+    by_distance,
+    counted_spans,
+    entity_spans,
+    headed_spans,
+    new_to,
+    role_spans,
+    same_name,
+)
+from qa.strategies.common import capitalised, lead_answer, readable
+from qa.types import Answer, Passage
+
+NAME_LABELS = frozenset(
+    {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
+)
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    if len(fact_clauses(question.text)) > 1:
+        return _shared_by_claims(question, passages, finder)
+    found = finder.evidence(question, passages)
+    if isinstance(found, str):
+        return finder.sentence_answer(question, passages)
+    for candidate in readable(found):
+        short = short_answer(question, candidate.sentence, finder)
+        if short:
+            return lead_answer(
+                question.full,
+                capitalised(short),
+                short,
+                [(candidate.sentence, passages[candidate.passage], candidate.score)],
+                finder,
+            )
+    return finder.answer_from(found, passages)
+
+
+def short_answer(question: Question, sentence: str, finder: ExtractiveGenerator) -> str:
+    """The span of ``sentence`` that answers the question, or ""."""
+    if question.age:
+        spans = age_spans(sentence)
+        return spans[0][0] if spans else ""
+    doc = finder.parse_sentence(sentence)
+    tiers: list[list[tuple[str, int]]] = []
+    if question.counted:
+        tiers.append(counted_spans(doc, question.counted))
+    elif question.required and question.answer_labels:
+        tiers.append(entity_spans(doc, question.answer_labels))
+    else:
+        if question.head_noun:
+            # "which anniversary" → "the 70th anniversary", "which resolution" → "Resolution 2513"
+            tiers.append(headed_spans(doc, question.head_noun))
+        tiers.append(role_spans(doc, question))
+        # A name of the asked kind answers only where the sentence says the asked
+        # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
+        # a signing names.
+        says_action = not question.focus_lemma or any(
+            t.lemma_.lower() == question.focus_lemma for t in doc
+        )
+        if question.answer_labels and says_action:
+            tiers.append(
+                by_distance(entity_spans(doc, question.answer_labels), doc, question.focus_lemma)
+            )
+    for spans in tiers:
+        fresh = [text for text, _ in spans if new_to(question, text, finder.terms_of)]
+        if fresh:
+            return fresh[0]
+    return ""
+
+
+def _shared_by_claims(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer:
+    """ "Which company, described by one outlet as …, and by another as …?": one supporting
+    sentence per claim (or the refusal), and first the name that all of them share."""
+    answer = finder.claims_answer(question, passages, "the question strings several claims")
+    if answer.refused:
+        return answer
+    labels = question.answer_labels or NAME_LABELS
+    shared: list[str] | None = None
+    for citation in answer.citations:
+        doc = finder.parse_sentence(citation.quote)
+        names = [
+            text for text, _ in entity_spans(doc, labels) if new_to(question, text, finder.terms_of)
+        ]
+        names += [citation.title]  # the article is about it even where a sentence says "it"
+        if shared is None:
+            shared = names[:-1]
+        else:
+            shared = [
+                n for n in shared if any(same_name(n, other) or n in other for other in names)
+            ]
+    if not shared:
+        return answer
+    numbers = "".join(f"[{c.number}]" for c in answer.citations)
+    return replace(answer, text=f"{shared[0]} {numbers}. — {answer.text}", short_answer=shared[0])

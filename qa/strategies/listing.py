@@ -1,0 +1,60 @@
+"""List questions ("Which countries …", "Who all …", "What are the …"): every item of the
+asked kind that the supporting sentences give, once each, in the articles' order, each
+with its citation.
+
+The asked kind is an entity label read from the question's head noun ("countries" →
+places, "companies" → organisations); where the noun names no kind, phrases headed by
+the noun itself ("which resolutions"). With no item, the cited sentences stand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from qa.extractive import ExtractiveGenerator, compose
+from qa.question import Question
+from qa.spans import entity_spans, headed_spans, new_to
+from qa.strategies.common import readable
+from qa.types import Answer, Passage
+
+MAX_ITEMS = 12
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    found = finder.evidence(question, passages)
+    if isinstance(found, str):
+        return finder.sentence_answer(question, passages)
+    items: dict[str, str] = {}  # lower-case item -> as written
+    sources: list[tuple[list[str], tuple[str, Passage, float]]] = []
+    for candidate in readable(found):
+        doc = finder.parse_sentence(candidate.sentence)
+        if question.answer_labels:
+            spans = entity_spans(doc, question.answer_labels)
+        else:
+            spans = headed_spans(doc, question.head_noun) if question.head_noun else []
+        fresh = [
+            text
+            for text, _ in spans
+            if new_to(question, text, finder.terms_of) and text.lower() not in items
+        ]
+        fresh = list(dict.fromkeys(fresh))
+        if not fresh:
+            continue
+        for text in fresh:
+            items[text.lower()] = text
+        sources.append((fresh, (candidate.sentence, passages[candidate.passage], candidate.score)))
+        if len(items) >= MAX_ITEMS:
+            break
+    if not items:
+        return finder.answer_from(found, passages)
+    quoted = compose(question.full, [cited for _, cited in sources])
+    number_of = {c.chunk_id: c.number for c in quoted.citations}
+    groups = [
+        f"{_joined(found_items)} [{number_of[cited[1].chunk_id]}]" for found_items, cited in sources
+    ]
+    text = f"{'; '.join(groups)}. — {quoted.text}"
+    return replace(quoted, text=text, short_answer=", ".join(items.values()))
+
+
+def _joined(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"

@@ -1,0 +1,250 @@
+"""Yes/no questions: "Yes" only when a sentence supports every part of the claim, "No"
+only when one states the opposite, otherwise the refusal — always with the evidence.
+
+Support means the sentence (with its headline) names every thing the question names,
+uses its main verb (or a reporter's synonym for it) and covers what the claim says of
+them. The opposite is the same claim negated ("did not supply"), or the same claim with
+another value in one place: another country after the same preposition, another number.
+A yes/no question is never answered with a bare sentence.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
+from qa.question import Question
+from qa.spans import mentions, same_name
+from qa.strategies.common import lead_answer
+from qa.types import Answer, Passage
+
+SUPPORT_CANDIDATES = 5
+MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms the sentence must cover
+MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
+NEGATIONS = frozenset({"not", "n't", "never", "no"})
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    found = finder.evidence(question, passages)
+    if isinstance(found, str):
+        return _dont_know(question, found)
+    candidates = found.candidates[:SUPPORT_CANDIDATES]
+    for candidate in candidates:
+        passage = passages[candidate.passage]
+        if not _supports(question, found, candidate, passage, finder):
+            continue
+        doc = finder.parse_sentence(candidate.sentence)
+        if not _subject_agrees(doc, question, finder):
+            continue
+        if _hedged(doc, question) and not _hedged(finder.parse_sentence(question.text), question):
+            continue
+        negated = _negated(doc, question)
+        verdict = "No" if negated != question.negated else "Yes"
+        return _verdict(question, verdict, candidate, passage, finder)
+    for candidate in candidates:
+        passage = passages[candidate.passage]
+        if _contradicts(question, found, candidate, passage, finder):
+            return _verdict(question, "No", candidate, passage, finder)
+    return _dont_know(question, "no sentence supports or contradicts every part of the claim")
+
+
+def _dont_know(question: Question, why: str) -> Answer:
+    return refusal(question.full, why)
+
+
+def _verdict(
+    question: Question,
+    verdict: str,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> Answer:
+    return lead_answer(
+        question.full, verdict, verdict, [(candidate.sentence, passage, candidate.score)], finder
+    )
+
+
+def _name_terms(question: Question, finder: ExtractiveGenerator, found: Evidence) -> list[set[str]]:
+    return [
+        finder.terms_of(name) & found.weights.keys()
+        for name in question.names
+        if finder.terms_of(name) & found.weights.keys()
+    ]
+
+
+def _supports(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """Every name, the main verb and most of the rest of the claim are in the sentence
+    (names may stand in the headline: "he" in the sentence, "Lavrov" above it)."""
+    own = finder.same_terms(found, candidate.sentence)
+    around = own | finder.same_terms(found, passage.title)
+    subject = finder.terms_of(question.subject)
+    for name in question.names:
+        terms = finder.terms_of(name) & found.weights.keys()
+        # the subject may stand in the headline ("we" in a minister's quote); every
+        # other name the claim makes must be in the sentence itself
+        in_subject = bool(terms) and terms <= subject
+        where, text = (
+            (around, f"{passage.title} {candidate.sentence}")
+            if in_subject
+            else (
+                own,
+                candidate.sentence,
+            )
+        )
+        if not (all(_named(term, where) for term in terms) or mentions(text, name)):
+            return False
+    focus = finder.terms_of(question.focus_verb)
+    if focus and not focus <= own:
+        return False  # the claim's action, in the sentence (a verb no passage uses: none)
+    rest = {
+        t: w
+        for t, w in found.weights.items()
+        if t not in focus and not any(t in n for n in _name_terms(question, finder, found))
+    }
+    if not rest:
+        return bool(focus) or candidate.coverage >= 0.99
+    covered = sum(w for t, w in rest.items() if t in own) / sum(rest.values())
+    return covered >= MIN_OBJECT_COVERAGE
+
+
+def _named(term: str, terms: set[str]) -> bool:
+    """A name's term, or a word derived from it: "Russia" in "the Russian side",
+    "Pakistan" in "Pakistani troops"."""
+    return term in terms or (len(term) >= MIN_NAME_STEM and any(t.startswith(term) for t in terms))
+
+
+def _subject_of(verb: Any) -> Any:
+    """Who does what the verb says: its subject, the agent of a passive ("signed by the
+    parties"), or for "pledged to withdraw" the subject of "pledged"."""
+    for _ in range(4):
+        for child in verb.children:
+            if child.dep_ == "nsubj":
+                return child
+            if child.dep_ == "agent":
+                return next((c for c in child.children if c.dep_ == "pobj"), None)
+        if verb.dep_ in ("xcomp", "conj", "advcl") and verb.head is not verb:
+            verb = verb.head
+            continue
+        return None
+    return None
+
+
+def _subject_agrees(doc: Any, question: Question, finder: ExtractiveGenerator) -> bool:
+    """The claim's subject does the claim's action in the sentence: "Did Russia sign …?"
+    is not supported by "… which was signed by the parties" in a sentence that names
+    Russia elsewhere. A pronoun subject ("we gave") is taken as the one the context names."""
+    wanted = finder.terms_of(question.subject)
+    if not question.focus_verb or not wanted:
+        return True
+    focus = finder.terms_of(question.focus_verb)
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and finder.terms_of(t.text) & focus]
+    for noun in doc:
+        # "Lavrov's visit to Pakistan" says that Lavrov visited it
+        if noun.pos_ == "NOUN" and finder.terms_of(noun.text) & focus:
+            owners = [c for c in noun.children if c.dep_ == "poss"]
+            if any(wanted & finder.terms_of(" ".join(t.text for t in o.subtree)) for o in owners):
+                return True
+    for verb in verbs:
+        subject = _subject_of(verb)
+        if subject is None:
+            continue
+        if subject.pos_ == "PRON":
+            return True
+        said = " ".join(t.text for t in subject.subtree)
+        if wanted & finder.terms_of(said) or any(
+            mentions(said, name) for name in question.names if name in question.subject
+        ):
+            return True
+    return False
+
+
+def _hedged(doc: Any, question: Question) -> bool:
+    """Whether the claim's verb is only promised, planned or possible ("pledged to
+    withdraw", "will withdraw", "could withdraw"): that is not a report that it happened."""
+    verbs = [t for t in doc if question.focus_lemma and t.lemma_.lower() == question.focus_lemma]
+    for verb in verbs:
+        if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
+            return True
+        if verb.dep_ in ("xcomp", "ccomp") and verb.head.pos_ == "VERB":
+            return True
+    return False
+
+
+def _negated(doc: Any, question: Question) -> bool:
+    """Whether the sentence denies the claim: its verb (the question's, or the main one)
+    carries a negation."""
+    verbs = [t for t in doc if question.focus_lemma and t.lemma_.lower() == question.focus_lemma]
+    if not verbs:
+        verbs = [t for t in doc if t.dep_ == "ROOT"]
+    return any(
+        child.dep_ == "neg" or child.lower_ in NEGATIONS
+        for verb in verbs
+        for child in verb.children
+    )
+
+
+def _contradicts(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """The same claim with another value in one place: all but one of the question's
+    names, its verb, and in the missing name's place another name of the same kind
+    ("supplied … to Afghanistan" against "to Pakistan"), or another number."""
+    focus = finder.terms_of(question.focus_verb) & found.weights.keys()
+    if not focus or not focus <= set(candidate.terms):
+        return False
+    asked = finder.parse_sentence(question.text)
+    sentence = finder.parse_sentence(candidate.sentence)
+    around = set(candidate.terms) | finder.same_terms(found, passage.title)
+    missing = [
+        e
+        for e in asked.ents
+        if e.label_ in NAME_LABELS
+        and not (finder.terms_of(e.text) & found.weights.keys()) <= around
+    ]
+    present = [
+        e
+        for e in asked.ents
+        if e.label_ in NAME_LABELS and (finder.terms_of(e.text) & found.weights.keys()) <= around
+    ]
+    if len(missing) == 1 and present:
+        gap = missing[0]
+        for other in sentence.ents:
+            if (
+                other.label_ == gap.label_
+                and not same_name(gap.text, other.text)
+                and _same_place(gap.root, other.root, question.focus_lemma)
+            ):
+                return True
+    asked_numbers = {t.text for t in asked if t.like_num}
+    if asked_numbers and not missing:
+        said = {t.text for t in sentence if t.like_num}
+        counted = {t.head.lemma_ for t in asked if t.like_num}
+        return (
+            bool(said)
+            and not (asked_numbers & said)
+            and any(t.like_num and t.head.lemma_ in counted for t in sentence)
+        )
+    return False
+
+
+def _same_place(asked: Any, said: Any, verb: str) -> bool:
+    """Whether two names fill the same slot of the claim's verb: objects of the same
+    preposition attached to it, or both its direct objects, or both its subjects."""
+    if asked.dep_ == "pobj" and said.dep_ == "pobj":
+        return bool(asked.head.lower_ == said.head.lower_ and said.head.head.lemma_.lower() == verb)
+    return bool(
+        asked.dep_ == said.dep_
+        and asked.dep_ in ("dobj", "nsubj", "dative")
+        and said.head.lemma_.lower() == verb
+    )
