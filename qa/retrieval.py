@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from index.lexical import LexicalIndex
+from index.nlp import ENTITIES_KEY, decode_entities
 from index.store import ChunkStore, Metadata
 from index.text import find_dates, fold, jaccard, word_shingles
 from qa.claims import fact_clauses
@@ -265,9 +266,10 @@ def _diverse(ranked: list[int], lexical: LexicalIndex, k: int) -> list[int]:
 
 def _passage(lexical: LexicalIndex, row: int, score: float) -> Passage:
     meta = lexical.metadatas[row]
+    text = lexical.texts[row]
     return Passage(
         chunk_id=lexical.ids[row],
-        text=lexical.texts[row],
+        text=text,
         title=str(meta.get("title", "")),
         source=str(meta.get("source", "")),
         date=str(meta.get("date", "")),
@@ -275,6 +277,7 @@ def _passage(lexical: LexicalIndex, row: int, score: float) -> Passage:
         file=str(meta.get("file", "")),
         doc_id=str(meta.get("doc_id", "")),
         score=round(score, 4),
+        entities=decode_entities(meta.get(ENTITIES_KEY), text),
     )
 
 

@@ -5,10 +5,14 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
+from index.nlp import Entity
+
 
 @dataclass(frozen=True, kw_only=True)
 class Passage:
-    """A retrieved chunk with its article's metadata and its retrieval score."""
+    """A retrieved chunk with its article's metadata and its retrieval score.
+
+    ``entities`` were found at ingest; their offsets index ``text``."""
 
     chunk_id: str
     text: str
@@ -19,6 +23,7 @@ class Passage:
     file: str = ""
     doc_id: str = ""
     score: float = 0.0
+    entities: tuple[Entity, ...] = ()
 
 
 @dataclass(frozen=True, kw_only=True)
