@@ -31,6 +31,7 @@ def test_seed_corpus_lands_in_a_cosine_collection_with_metadata_on_every_chunk(s
     assert report.files_read == 5 and report.documents == 5 and report.skipped == []
     assert len(ids) == report.chunks_total == report.chunks_added > 5
     assert all(m["title"] and m["source"] and m["file"] and m["doc_id"] for m in metas)
+    assert all(m["entities"] for m in metas)  # found at ingest (tests/test_nlp.py)
     import chromadb
 
     collection = chromadb.PersistentClient(str(settings.index_dir)).get_collection("newsdesk")
