@@ -12,7 +12,9 @@ DEV_STAMP  := $(VENV)/.installed-dev
 # A CPU build of torch lies here on our machines; pip finds it by version.
 WHEELS := $(wildcard /opt/wheels)
 PIP     := $(BIN)/python -m pip --disable-pip-version-check
-INSTALL := $(PIP) install --quiet $(if $(WHEELS),--find-links $(WHEELS))
+# --no-compile: byte-compiling every installed module took a minute of a fresh `make
+# serve`; Python compiles the few it imports on first use (a few seconds).
+INSTALL := $(PIP) install --quiet --no-compile $(if $(WHEELS),--find-links $(WHEELS))
 
 # llama-cpp-python (LLM tests only) is compiled for any x86-64 CPU with AVX2, never for
 # the build machine's own instruction sets (-march=native put AVX512/AMX code in a wheel
@@ -43,11 +45,11 @@ install-dev: $(DEV_STAMP)
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
-# torch first and pinned: anything else would pull the CUDA build (several GB).
+# torch named and pinned (constraints.txt: the +cpu build): anything else would pull the
+# CUDA build (several GB). One resolver run for everything else.
 $(BASE_STAMP): pyproject.toml constraints.txt | $(BIN)/python
 	$(INSTALL) --upgrade "pip>=24"
-	$(INSTALL) torch==2.13.0
-	$(INSTALL) -c constraints.txt -e .
+	$(INSTALL) -c constraints.txt torch==2.13.0 -e .
 	touch $@
 
 # Built in a scratch folder and moved into place, so a killed build leaves nothing half
