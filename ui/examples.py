@@ -20,6 +20,7 @@ log = logging.getLogger("newsdesk.ui")
 
 SHAPES = ("fact", "yesno", "latest", "summary")
 MAX_TRIES = 16  # ask() calls at start-up, at most (about 0.1-0.5 s each on a laptop)
+MAX_DOCUMENTS = 40  # the newest articles are enough to fill four examples
 
 _NAME = re.compile(r"\b[A-Z][\w’'-]*[a-z][\w’'-]*(?:\s+[A-Z][\w’'-]+)*|\b[A-Z]{2,}\b")
 _NOT_NAMES = frozenset(
@@ -121,7 +122,7 @@ def answerable_examples(
     the shapes take turns so that no one shape uses up the tries.
     """
     found: dict[str, str] = {}
-    queues = {shape: iter(qs) for shape, qs in candidates(documents).items()}
+    queues = {shape: iter(qs) for shape, qs in candidates(documents[:MAX_DOCUMENTS]).items()}
     for shape, question in _round_robin(queues):
         if tries <= 0:
             break
