@@ -1,0 +1,134 @@
+"""The chat's handlers called alone, as Gradio would call them: no server, a real index."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import gradio as gr
+import pytest
+
+from index import Settings, ingest
+from tests.conftest import SEED_CORPUS
+from ui import conversations
+from ui.auth import load_users
+from ui.handlers import NO_INDEX_REPLY, NO_SOURCES, Desk, message_text
+
+HELICOPTERS = "How many helicopters did Russia give Pakistan?"
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory: pytest.TempPathFactory) -> Settings:
+    built = Settings(index_dir=tmp_path_factory.mktemp("handlers") / "index")
+    ingest(built, [SEED_CORPUS])
+    return built
+
+
+def last(generator):  # type: ignore[no-untyped-def]
+    *_, final = generator
+    return final
+
+
+def test_respond_shows_the_question_then_the_cited_answer_and_keeps_the_turn(
+    settings: Settings, tmp_path: Path
+) -> None:
+    desk = Desk(settings, export_dir=tmp_path)
+    updates = list(desk.respond(HELICOPTERS, None, [], 10, [], "", "", None))
+    first_shown = updates[0][0]
+    assert first_shown == [{"role": "user", "content": HELICOPTERS}]
+    shown, talk, cards, box = updates[-1]
+    assert "[[1]](#source-1)" in shown[-1]["content"] and box == ""
+    assert 'id="source-1"' in cards
+    assert talk["turns"][0]["answer"]["citations"][0]["number"] == 1
+
+    kabulov = "What did Zamir Kabulov say about Pakistan?"
+    shown, talk, *_ = last(desk.respond(kabulov, None, [], 10, [], "", ""))
+    warned = "What did he warn could happen if too much pressure was put on it?"
+    follow = last(desk.respond(warned, talk, shown, 10, [], "", ""))
+    assert "destabilise" in follow[0][-1]["content"]
+
+
+def test_problems_become_chat_messages_and_are_kept_without_an_answer(
+    settings: Settings, tmp_path: Path
+) -> None:
+    desk = Desk(settings, export_dir=tmp_path)
+    shown, talk, cards, _ = last(desk.respond(HELICOPTERS, None, [], 10, [], "last week", ""))
+    assert "date must look like" in shown[-1]["content"] and cards == NO_SOURCES
+    assert talk["turns"][0]["answer"] is None
+    assert conversations.ask_history(talk) == []
+    empty = Desk(Settings(index_dir=tmp_path / "none"), export_dir=tmp_path)
+    shown, *_ = last(empty.respond(HELICOPTERS, None, [], 10, [], "", ""))
+    assert shown[-1]["content"] == NO_INDEX_REPLY
+    assert next(iter(desk.respond("   ", None, [], 10, [], "", "")))[0] == []
+
+
+def test_keep_restore_new_and_delete_work_on_the_browser_s_store(
+    settings: Settings, tmp_path: Path
+) -> None:
+    desk = Desk(settings, export_dir=tmp_path)
+    _, talk, cards, _ = last(desk.respond(HELICOPTERS, None, [], 10, [], "", ""))
+    store, sidebar, export = desk.keep(talk, None)
+    assert store["current"] == talk["id"] and sidebar.choices == [(HELICOPTERS, talk["id"])]
+    exported = Path(export.value["path"] if isinstance(export.value, dict) else export.value)
+    assert exported.suffix == ".md" and "[1] " in exported.read_text("utf-8")
+
+    shown, restored, restored_cards, _, _ = desk.restore(json.loads(json.dumps(store)))
+    assert restored == talk and restored_cards == cards and len(shown) == 2
+
+    shown, fresh, fresh_cards, _box, store, sidebar, export = desk.new_chat(store)
+    assert shown == [] and fresh["turns"] == [] and fresh_cards == NO_SOURCES
+    assert sidebar.choices == [(HELICOPTERS, talk["id"])] and export.value is None
+
+    shown, reopened, _, store, _ = desk.open_conversation(talk["id"], store)
+    assert reopened["id"] == talk["id"] and store["current"] == talk["id"]
+
+    *_, store, sidebar, _ = desk.delete_conversation(reopened, store)
+    assert store["conversations"] == [] and sidebar.choices == []
+
+
+def test_a_vote_is_recorded_with_its_question_answer_and_user(
+    settings: Settings, tmp_path: Path
+) -> None:
+    local = Settings(index_dir=tmp_path / "votes")
+    desk = Desk(local, export_dir=tmp_path)
+    answered = last(
+        Desk(settings, export_dir=tmp_path).respond(HELICOPTERS, None, [], 10, [], "", "")
+    )[1]
+    like = gr.LikeData(None, {"index": 1, "value": "…", "liked": True})
+    desk.vote(answered, like, gr.Request(username="ada"))
+    desk.vote(answered, gr.LikeData(None, {"index": 0, "value": "q", "liked": False}), gr.Request())
+    lines = (local.index_dir / "feedback.jsonl").read_text("utf-8").splitlines()
+    assert len(lines) == 1  # a vote on the question itself is ignored
+    vote = json.loads(lines[0])
+    assert vote["vote"] == "up" and vote["user"] == "ada" and vote["question"] == HELICOPTERS
+    assert vote["generator"] == "extractive" and vote["citations"][0]["number"] == 1
+
+
+def test_uploads_are_refused_to_whoever_may_not_upload(tmp_path: Path) -> None:
+    article = tmp_path / "museum.txt"
+    article.write_text("Museum opens\n\nThe museum opened with 312 vases on display.\n")
+    local = Settings(index_dir=tmp_path / "index")
+    public = Desk(local, host="0.0.0.0", export_dir=tmp_path)
+    with pytest.raises(gr.Error, match="Uploads are off"):
+        public.upload([str(article)], gr.Request())
+    signed = Desk(local, host="0.0.0.0", users=load_users("ada:a:admin,bob:b"), export_dir=tmp_path)
+    with pytest.raises(gr.Error, match="admin"):
+        signed.upload([str(article)], gr.Request(username="bob"))
+    assert not (local.index_dir / "uploads").exists()
+    note, box, button = signed.upload_access(gr.Request(username="bob"))
+    assert note.visible and not box.visible and not button.visible
+    note, box, button = signed.upload_access(gr.Request(username="ada"))
+    assert not note.visible and box.visible and button.visible
+
+
+@pytest.mark.parametrize(
+    ("content", "text"),
+    [
+        ("plain", "plain"),
+        ([{"type": "text", "text": "a"}, {"type": "text", "text": "b"}], "a b"),
+        ({"text": "x"}, "x"),
+        (None, ""),
+    ],
+)
+def test_message_text_flattens_what_gradio_sends(content: object, text: str) -> None:
+    assert message_text(content) == text
