@@ -1,8 +1,11 @@
 """spaCy's English pipeline (en_core_web_sm 3.8, from its PyPI package), and chunk entities.
 
-Two pipelines, each loaded once per process and shared between threads:
+Three pipelines, each loaded once per process and shared between threads:
 
 - ``load_nlp()``: the full pipeline (tagger, parser, NER, lemmatizer) for questions.
+- ``load_parser()``: the same without NER, for parsing passage sentences at question
+  time; their entities were found at ingest (``Passage.entities``), and
+  ``entities_within`` + ``set_entities`` put them on the parsed sentence.
 - ``load_ner()``: NER alone, for ingest. In en_core_web_sm the ``ner`` component has a
   tok2vec of its own (it does not listen to the shared ``tok2vec``), so nothing else is
   needed and it runs at twice the full pipeline's speed. Its entities equal the full
@@ -79,6 +82,12 @@ def load_nlp() -> Any:
     return _load("full", {})
 
 
+def load_parser() -> Any:
+    """The full pipeline without ``ner``, once per process: for text whose entities are
+    already known (a passage's, stored at ingest), so no NER runs at question time."""
+    return _load("parser", {"exclude": ["ner"]})
+
+
 def load_ner() -> Any:
     """The pipeline with ``ner`` alone (see the module docstring), once per process."""
     return _load("ner", {"exclude": _NOT_FOR_NER})
@@ -148,3 +157,28 @@ def decode_entities(encoded: object, text: str) -> tuple[Entity, ...]:
             continue
         found.append(Entity(text=text[start:end], label=label, start=start, end=end))
     return tuple(found)
+
+
+def entities_within(entities: Iterable[Entity], start: int, end: int) -> tuple[Entity, ...]:
+    """The entities lying inside ``[start, end)`` of their text, with offsets made
+    relative to ``start``: a passage's entities for one of its sentences."""
+    return tuple(
+        Entity(text=e.text, label=e.label, start=e.start - start, end=e.end - start)
+        for e in entities
+        if start <= e.start and e.end <= end
+    )
+
+
+def set_entities(doc: Any, entities: Iterable[Entity]) -> Any:
+    """``doc`` with ``doc.ents`` set to ``entities`` (offsets into ``doc.text``), as the
+    NER would have set them; an entity that does not fit the doc's tokens is left out."""
+    spans = []
+    taken: set[int] = set()
+    for entity in sorted(entities, key=lambda e: e.start):
+        span = doc.char_span(entity.start, entity.end, label=entity.label, alignment_mode="expand")
+        if span is None or taken.intersection(range(span.start, span.end)):
+            continue
+        taken.update(range(span.start, span.end))
+        spans.append(span)
+    doc.ents = spans
+    return doc

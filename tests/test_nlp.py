@@ -19,9 +19,12 @@ from index.nlp import (
     Entity,
     decode_entities,
     encode_entities,
+    entities_within,
     find_entities,
     load_ner,
     load_nlp,
+    load_parser,
+    set_entities,
 )
 from qa import retrieve
 from tests.conftest import ROOT, SEED_CORPUS
@@ -70,9 +73,10 @@ def test_ingest_pipeline_runs_ner_alone() -> None:
     assert load_ner().pipe_names == ["ner"] and load_ner() is load_ner()
 
 
-def _python(code: str) -> subprocess.CompletedProcess[str]:
+def _python(code: str, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``code`` in a fresh interpreter (nothing loaded by this one can hide a load)."""
     return subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code, *args], cwd=ROOT, capture_output=True, text=True, timeout=300
     )
 
 
@@ -142,6 +146,27 @@ def test_decoding_garbage_gives_no_entities_instead_of_an_error() -> None:
     )
 
 
+def test_a_sentence_of_a_passage_is_parsed_with_its_stored_entities_and_no_ner() -> None:
+    passage = f"Talks began on Monday. {SENTENCE} Prices rose 3 percent in Tokyo."
+    (stored,) = find_entities([passage])
+    start = passage.index(SENTENCE)
+    mine = entities_within(stored, start, start + len(SENTENCE))
+    assert [(e.label, e.text) for e in mine] == [
+        ("GPE", "Qatar"),
+        ("GPE", "Doha"),
+        ("DATE", "Friday"),
+    ]
+    assert all(SENTENCE[e.start : e.end] == e.text for e in mine)
+
+    assert "ner" not in load_parser().pipe_names and "parser" in load_parser().pipe_names
+    doc = set_entities(load_parser()(SENTENCE), mine)
+    full = load_nlp()(SENTENCE)
+    assert [(e.label_, e.text, e.start) for e in doc.ents] == [
+        (e.label_, e.text, e.start) for e in full.ents
+    ]
+    assert [t.dep_ for t in doc] == [t.dep_ for t in full]
+
+
 def test_labels_a_newer_model_might_add_still_decode() -> None:
     assert decode_entities('[["TITLE",15,19]]', SENTENCE) == (
         Entity(text="Emir", label="TITLE", start=15, end=19),
@@ -196,14 +221,18 @@ def test_asking_runs_no_ner_over_passages(seed_index) -> None:  # type: ignore[n
     """ask() reads the stored entities; the ingest-side NER is never loaded to answer."""
     settings, _ = seed_index
     done = _python(
-        "import sys; from pathlib import Path; from index import Settings, nlp; "
-        "from qa import ask; "
+        "import json, sys\n"
+        "from pathlib import Path\n"
+        "from index import Settings, nlp\n"
+        "from qa import ask\n"
         "ask('How many helicopters did Russia give Pakistan?', "
-        "settings=Settings(index_dir=Path(sys.argv[1]))); "
-        "print(sorted(nlp._pipelines))\n".replace("sys.argv[1]", repr(str(settings.index_dir)))
+        "settings=Settings(index_dir=Path(sys.argv[1])))\n"
+        "print(json.dumps(sorted(nlp._pipelines)))\n",
+        str(settings.index_dir),
     )
     assert done.returncode == 0, done.stderr[-2000:]
-    assert "ner" not in json.loads(done.stdout.strip().splitlines()[-1].replace("'", '"'))
+    loaded = json.loads(done.stdout.strip().splitlines()[-1])
+    assert "ner" not in loaded  # the NER-only pipeline is ingest's alone
 
 
 def _strip_entities(settings: Settings) -> int:
