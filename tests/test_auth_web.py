@@ -137,6 +137,7 @@ def test_a_reader_sees_why_the_upload_box_is_missing(
     note.get_by_text("Uploads are for editors").wait_for(timeout=30_000)
     assert "admin" in note.inner_text()
     assert not page.locator("#nd-upload").is_visible() and not page.locator("#nd-add").is_visible()
+    assert page.locator("#nd-sign-out").count() == 1
     page.screenshot(path=str(tmp_path / "reader.png"), full_page=True)
     context.close()
 

@@ -77,6 +77,8 @@ def build_blocks(
             delete = gr.Button(
                 "Delete this conversation", size="sm", variant="stop", elem_id="nd-delete"
             )
+            if users:
+                gr.Button("Sign out", size="sm", link="/logout", elem_id="nd-sign-out")
         with gr.Column(elem_classes="nd-header"):
             gr.Markdown("# Newsdesk")
             corpus_md = gr.Markdown(render.corpus_line(stats))
