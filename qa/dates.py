@@ -86,3 +86,11 @@ def resolve(expression: str, published: str) -> Resolved | None:
             label = f"{int(day_match.group(1))} {label}"
         return Resolved(label, False, f"“{text}”, in the year of the article, {long_date(base)}")
     return None
+
+
+def long_date_or_blank(iso: str) -> str:
+    """ "2021-04-07" → "7 April 2021"; "" for no or an unreadable date."""
+    try:
+        return long_date(date.fromisoformat(iso[:10]))
+    except ValueError:
+        return ""

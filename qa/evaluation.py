@@ -43,6 +43,7 @@ class Row:
     cited_with_evidence: int
     ms: float
     text: str
+    shape: str = ""
 
 
 @dataclass
@@ -90,6 +91,16 @@ class Report:
                 f"{r.id:<8} {r.kind:<9} {'✓' if r.correct else '✗':<3} {cites:<6} {r.ms:>6.0f}  {r.text[:90]}"
             )
         return "\n".join(lines)
+
+    def by_shape(self) -> str:
+        """Accuracy per question shape (for ``refuse``: the share correctly refused)."""
+        shapes: dict[str, list[Row]] = {}
+        for r in self.rows:
+            shapes.setdefault(r.shape or r.kind, []).append(r)
+        return " · ".join(
+            f"{shape} {sum(r.correct for r in rows) / len(rows):.2f} ({len(rows)})"
+            for shape, rows in sorted(shapes.items())
+        )
 
     def summary(self) -> str:
         return (
@@ -139,6 +150,10 @@ def _score(q: dict[str, Any], answer: Answer, ms: float) -> Row:
         correct = not answer.citations and bool(REFUSAL.search(answer.text))
     else:
         correct = all(any(normalise(alt) in text for alt in group) for group in q.get("all_of", []))
+        if q.get("expect_yesno"):
+            correct = correct and first_yes_no(text) == q["expect_yesno"]
+        if q.get("order"):
+            correct = correct and in_order(text, [normalise(o) for o in q["order"]])
     return Row(
         id=str(q.get("id", "")),
         kind=str(q["kind"]),
@@ -148,4 +163,22 @@ def _score(q: dict[str, Any], answer: Answer, ms: float) -> Row:
         cited_with_evidence=with_evidence,
         ms=ms,
         text=answer.text,
+        shape=str(q.get("shape", "")),
     )
+
+
+def first_yes_no(text: str) -> str:
+    """The answer's first "yes" or "no" as a word: what a strict reader takes as its verdict."""
+    match = re.search(r"\b(yes|no)\b", text)
+    return match.group(1) if match else ""
+
+
+def in_order(text: str, items: list[str]) -> bool:
+    """Whether each item occurs in ``text`` after the one before it."""
+    at = -1
+    for item in items:
+        found = text.find(item, at + 1)
+        if found < 0:
+            return False
+        at = found
+    return True

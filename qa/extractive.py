@@ -183,6 +183,10 @@ class ExtractiveGenerator:
             found.question.full, [(c.sentence, passages[c.passage], c.score) for c in chosen]
         )
 
+    def embed(self, texts: list[str]) -> np.ndarray:
+        """Unit vectors of the texts (the engine caches them)."""
+        return np.asarray(self._embed_many(texts), dtype=np.float32)
+
     def terms_of(self, text: str) -> set[str]:
         """The analysed (stemmed) terms of a text, as the finder compares them."""
         return set(self._analyze(text))
@@ -506,7 +510,7 @@ def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
                 )
             )
         quotes[passage.chunk_id].append(sentence)
-        pieces.append(_with_marker(sentence, numbers[passage.chunk_id]))
+        pieces.append(with_marker(sentence, numbers[passage.chunk_id]))
     citations = [
         Citation(**{**c.__dict__, "quote": " ".join(quotes[c.chunk_id])}) for c in citations
     ]
@@ -515,7 +519,7 @@ def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
     )
 
 
-def _with_marker(sentence: str, number: int) -> str:
+def with_marker(sentence: str, number: int) -> str:
     match = re.search(r"""([.!?]["')\]]*|[.!?])$""", sentence)
     if match and match.group(0) in (".", "!", "?"):
         return f"{sentence[:-1]} [{number}]{sentence[-1]}"

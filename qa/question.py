@@ -51,6 +51,11 @@ DATE_WORDS = re.compile(
     r"yesterday|today|last (?:week|month|year)|next (?:week|month|year))\b",
     re.I,
 )
+DURATION = re.compile(
+    r"\b(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|several|a few)[- ]"
+    r"(?:\w+[- ])?(?:minutes?|hours?|days?|weeks?|months?|years?|decades?)\b",
+    re.I,
+)
 AGE = re.compile(r"\b(?:\d{1,3}[- ]years?[- ]old|aged? \d{1,3}|\d{1,3}-year-old)\b", re.I)
 
 # Entity labels (spaCy's OntoNotes set) that can answer each kind of question.
@@ -117,6 +122,8 @@ class Question:
     subject: str = ""  # of a yes/no question: "Russia" in "Did Russia supply …?"
     object_terms: tuple[str, ...] = ()  # what the claim says of it, beyond the verb
     age: bool = False
+    duration: bool = False  # "how long did it last": an amount of time
+    topic: str = ""  # what a summary, "latest" or timeline question is about
     tokens: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -191,6 +198,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     if attribute and shape == "explain":
         shape = "factoid"
     return Question(
+        topic=_topic(text) if shape in ("summary", "latest", "timeline") else "",
         text=text,
         context=context,
         shape=shape,
@@ -208,8 +216,31 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
         subject=subject,
         object_terms=object_terms,
         age=age,
+        duration=bool(labels & DATE_LABELS and labels & NUMBER_LABELS),
         tokens=tuple(t.text for t in tokens),
     )
+
+
+_FRAMING = re.compile(
+    r"\b(?:summari[sz]e|sum up|give (?:me )?|summary|overview|rundown|tell me (?:about|more)|"
+    r"brief me|what (?:happened|is happening|has happened)|what do (?:the )?(?:articles|reports|"
+    r"sources|stories) say|what(?:'s| is| was) (?:the )?(?:latest|story|news)|latest|most recent|"
+    r"newest|recent(?:ly)?|up to date|current state|any news|what'?s new|timeline|chronolog\w*|"
+    r"how (?:has|have|did)|develop\w*|evolve\w*|unfold\w*|progress\w*|so far|over time|"
+    r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?)\b",
+    re.I,
+)
+
+
+def _topic(text: str) -> str:
+    """A summary's or timeline's subject: the question without its framing words
+    ("Summarize the coverage of Sam Bankman-Fried's trial" → "Sam Bankman-Fried's trial")."""
+    topic = _FRAMING.sub(" ", text)
+    topic = re.sub(
+        r"^\W*(?:(?:of|on|about|with|in|for|the|a|an|me|us)\b\W*)+", "", topic.strip(), flags=re.I
+    )
+    topic = re.sub(r"\s+(?:been|gone|the)?\s*\?*$", "", topic.strip(" ?.!"))
+    return " ".join(topic.split()) or text
 
 
 def _names(doc: Any) -> tuple[str, ...]:
@@ -296,6 +327,12 @@ def _answer_kind(
     asks an age."""
     if re.search(r"\bhow old\b|\bwhat age\b|\bat what age\b", lower):
         return frozenset(), True, True
+    if re.search(r"\bhow long\b", lower) and not re.search(
+        r"\b(?:kilomet|km|miles?|metres?|meters?|feet|long is|length)\b", lower
+    ):
+        return NUMBER_LABELS | DATE_LABELS, True, False  # a duration: "four days"
+    if re.search(r"\bhow (?:long|far|big|large|tall|high|heavy|wide|deep)\b", lower):
+        return frozenset({"QUANTITY", "CARDINAL"}), True, False
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", lower):
         if re.search(
             r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|worth|raise|raised)\b|\bmoney\b",
@@ -326,6 +363,24 @@ def _shape(
     if _LATEST.search(lower) and not re.search(r"\bhow (?:many|much)\b", lower):
         return "latest"
     first = tokens[0] if tokens else None
+    if first is not None and wh_token is None and lower.rstrip().endswith("?"):
+        # "Under the Doha deal, did the US promise …?": the inverted clause after an
+        # opening phrase
+        comma = next((t for t in tokens if t.text == ","), None)
+        if comma is not None and comma.i + 1 < len(tokens) and first.pos_ != "AUX":
+            after = tokens[comma.i + 1]
+            if after.pos_ == "AUX" or after.lower_ in (
+                "did",
+                "does",
+                "do",
+                "is",
+                "was",
+                "are",
+                "were",
+                "has",
+                "have",
+            ):
+                first = after
     yes_no = (
         first is not None
         and wh_token is None
@@ -341,6 +396,10 @@ def _shape(
         return "comparison"
     if yes_no:
         return "yesno"
+    if sum(t.tag_ in ("WDT", "WP", "WP$", "WRB") for t in tokens) > 1 and re.search(
+        r"\band (?:what|which|who|when|where|why|how)\b", lower
+    ):
+        return "explain"  # two questions in one: the sentences that answer both
     if wh_token is None:
         return "list" if _LIST_START.search(lower) else "explain"
     wh = wh_token.lower_

@@ -100,10 +100,10 @@ def _phrase_end(head: Any) -> int:
     return int(end)
 
 
-def counted_spans(doc: Any, counted: str) -> list[tuple[str, int]]:
+def counted_spans(doc: Any, counted: str, stem: Callable[[str], set[str]]) -> list[tuple[str, int]]:
     """A number and what it counts: "four transport-combat helicopters Mi-35M" for
-    "how many helicopters"."""
-    lemma = counted.lower().rstrip("s")
+    "how many helicopters", "10 countries" for "how many countries"."""
+    wanted = stem(counted)
     out: list[tuple[str, int]] = []
     for token in doc:
         if not (token.like_num or token.ent_type_ in ("CARDINAL", "QUANTITY", "MONEY")):
@@ -114,7 +114,7 @@ def counted_spans(doc: Any, counted: str) -> list[tuple[str, int]]:
         if noun is None:
             window = doc[token.i + 1 : token.i + 5]
             noun = next((t for t in window if t.pos_ in ("NOUN", "PROPN")), None)
-        if noun is None or not noun.lemma_.lower().startswith(lemma[: max(4, len(lemma) - 1)]):
+        if noun is None or not stem(noun.text) & wanted:
             continue
         start = min(token.i, noun.i)
         end = int(noun.i)

@@ -329,6 +329,8 @@ def _eval(settings: Settings, args: argparse.Namespace) -> int:
     questions = load_questions(args.file)
     report = evaluate(questions, lambda q, h: ask(q, h, settings=settings))
     print(report.table())
+    if any(row.shape for row in report.rows):
+        print(f"by shape: {report.by_shape()}")
     print(report.summary())
     return 0
 

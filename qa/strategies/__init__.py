@@ -13,7 +13,7 @@ from typing import Protocol
 
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question, Shape
-from qa.strategies import factoid, listing, when, yesno
+from qa.strategies import chronology, factoid, listing, summary, when, yesno
 from qa.types import Answer, Passage
 
 
@@ -34,6 +34,9 @@ STRATEGIES: dict[Shape, Strategy] = {
     "when": when.answer,
     "yesno": yesno.answer,
     "list": listing.answer,
+    "summary": summary.answer,
+    "latest": chronology.answer,
+    "timeline": chronology.answer,
 }
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
+from qa.question import Question
+from qa.spans import mentions
 from qa.types import Answer, Passage
 
 READ_CANDIDATES = 3  # sentences searched for a short answer, best first
@@ -36,3 +38,28 @@ def lead_answer(
 
 def capitalised(text: str) -> str:
     return text[:1].upper() + text[1:] if text else text
+
+
+def names_covered(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """Whether the sentence's passage (with its headline) names everything the question
+    names: "How many helicopters did Russia give Iran?" is not answered from a passage
+    that never mentions Iran. (The passage, not the sentence: a sentence says "the two
+    countries" or "we" for names its passage gives.)"""
+    context = f"{passage.title} {passage.text}"
+    terms = finder.same_terms(found, context)
+    for name in question.names:
+        wanted = finder.terms_of(name) & found.weights.keys()
+        if not wanted:
+            continue
+        if wanted <= terms or mentions(context, name):
+            continue
+        if any(t.startswith(w) for w in wanted for t in terms if len(w) >= 4):
+            continue  # "Russian" for "Russia"
+        return False
+    return True

@@ -13,8 +13,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.claims import fact_clauses
-from qa.extractive import ExtractiveGenerator
-from qa.question import Question
+from qa.extractive import ExtractiveGenerator, refusal
+from qa.question import DURATION, Question
 from qa.spans import (
     age_spans,
     by_distance,
@@ -25,9 +25,12 @@ from qa.spans import (
     role_spans,
     same_name,
 )
-from qa.strategies.common import capitalised, lead_answer, readable
+from qa.strategies.common import capitalised, lead_answer, names_covered, readable
 from qa.types import Answer, Passage
 
+# With no short answer picked out, a sentence covering this much of the question's
+# weighted terms is still quoted as the answer (set on extra_qa and bundled_dev).
+STRONG_COVERAGE = 0.6
 NAME_LABELS = frozenset(
     {"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT", "WORK_OF_ART"}
 )
@@ -40,6 +43,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
     for candidate in readable(found):
+        if not names_covered(question, found, candidate, passages[candidate.passage], finder):
+            continue
         short = short_answer(question, candidate.sentence, finder)
         if short:
             return lead_answer(
@@ -49,7 +54,26 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
                 [(candidate.sentence, passages[candidate.passage], candidate.score)],
                 finder,
             )
+    best = found.best
+    strong = best.coverage >= STRONG_COVERAGE and names_covered(
+        question, found, best, passages[best.passage], finder
+    )
+    if question.required or question.wh in ("who", "whom", "whose") or not strong:
+        # "How much did Pakistan pay?", "Who led the delegation?": a sentence that names
+        # no amount, no person, is about the question but does not answer it — unless
+        # it says nearly all the question says, and then it is quoted as it is.
+        return refusal(question.full, f"no passage names the {_wanted(question)} asked for")
     return finder.answer_from(found, passages)
+
+
+def _wanted(question: Question) -> str:
+    if question.age:
+        return "age"
+    if question.counted:
+        return f"number of {question.counted}"
+    if question.required:
+        return "amount"
+    return question.head_noun or {"who": "person", "where": "place"}.get(question.wh, "name")
 
 
 def short_answer(question: Question, sentence: str, finder: ExtractiveGenerator) -> str:
@@ -60,9 +84,12 @@ def short_answer(question: Question, sentence: str, finder: ExtractiveGenerator)
     doc = finder.parse_sentence(sentence)
     tiers: list[list[tuple[str, int]]] = []
     if question.counted:
-        tiers.append(counted_spans(doc, question.counted))
+        tiers.append(counted_spans(doc, question.counted, finder.terms_of))
     elif question.required and question.answer_labels:
-        tiers.append(entity_spans(doc, question.answer_labels))
+        spans = entity_spans(doc, question.answer_labels)
+        if question.duration:
+            spans = [(text, i) for text, i in spans if DURATION.search(text)]
+        tiers.append(spans)
     else:
         if question.head_noun:
             # "which anniversary" → "the 70th anniversary", "which resolution" → "Resolution 2513"

@@ -10,8 +10,10 @@ A yes/no question is never answered with a bare sentence.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
+from index.text import split_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import mentions, same_name
@@ -20,6 +22,7 @@ from qa.types import Answer, Passage
 
 SUPPORT_CANDIDATES = 5
 MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms the sentence must cover
+MIN_SURNAME = 4  # "Asif" stands for "Khawaja Asif"
 MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
@@ -82,8 +85,12 @@ def _supports(
 ) -> bool:
     """Every name, the main verb and most of the rest of the claim are in the sentence
     (names may stand in the headline: "he" in the sentence, "Lavrov" above it)."""
-    own = finder.same_terms(found, candidate.sentence)
-    around = own | finder.same_terms(found, passage.title)
+    # In a pair of sentences the claim stands in one of them; the other, like the
+    # headline, may only say who "we" or "he" is.
+    focus = finder.terms_of(question.focus_verb)
+    sentence = _claim_sentence(candidate.sentence, focus, found, finder)
+    own = finder.same_terms(found, sentence)
+    around = finder.same_terms(found, f"{passage.title} {candidate.sentence}")
     subject = finder.terms_of(question.subject)
     for name in question.names:
         terms = finder.terms_of(name) & found.weights.keys()
@@ -91,16 +98,15 @@ def _supports(
         # other name the claim makes must be in the sentence itself
         in_subject = bool(terms) and terms <= subject
         where, text = (
-            (around, f"{passage.title} {candidate.sentence}")
-            if in_subject
-            else (
-                own,
-                candidate.sentence,
-            )
+            (around, f"{passage.title} {candidate.sentence}") if in_subject else (own, sentence)
         )
-        if not (all(_named(term, where) for term in terms) or mentions(text, name)):
+        surname = name.split()[-1] if len(name.split()) > 1 else ""
+        if not (
+            all(_named(term, where) for term in terms)
+            or mentions(text, name)
+            or (len(surname) >= MIN_SURNAME and re.search(rf"\b{re.escape(surname)}\b", text))
+        ):
             return False
-    focus = finder.terms_of(question.focus_verb)
     if focus and not focus <= own:
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
     rest = {
@@ -112,6 +118,22 @@ def _supports(
         return bool(focus) or candidate.coverage >= 0.99
     covered = sum(w for t, w in rest.items() if t in own) / sum(rest.values())
     return covered >= MIN_OBJECT_COVERAGE
+
+
+def _claim_sentence(
+    text: str, focus: set[str], found: Evidence, finder: ExtractiveGenerator
+) -> str:
+    """Of a candidate pair, the sentence that carries the claim: the one with its verb,
+    else the one covering more of the question."""
+    parts = split_sentences(text)
+    if len(parts) < 2:
+        return text
+
+    def weight(part: str) -> tuple[bool, float]:
+        terms = finder.same_terms(found, part)
+        return (bool(focus) and focus <= terms, sum(found.weights.get(t, 0.0) for t in terms))
+
+    return max(parts, key=weight)
 
 
 def _named(term: str, terms: set[str]) -> bool:
@@ -154,6 +176,11 @@ def _subject_agrees(doc: Any, question: Question, finder: ExtractiveGenerator) -
     for verb in verbs:
         subject = _subject_of(verb)
         if subject is None:
+            # "Rabbani thanked Lavrov for offering condolences": no subject in the
+            # parse; the name standing nearest before the verb is taken as the doer
+            before = [e for e in doc.ents if e.end <= verb.i and e.label_ in NAME_LABELS]
+            if before and wanted & finder.terms_of(before[-1].text):
+                return True
             continue
         if subject.pos_ == "PRON":
             return True

@@ -1,0 +1,99 @@
+"""Summaries ("Summarize …", "Tell me about …", "What happened …"): the few most salient,
+non-redundant sentences of the relevant articles, grouped by article, articles in date
+order, each introduced by its outlet and date and each sentence cited.
+
+Salience is relevance to the topic (the sentence finder's score) times centrality
+among the retrieved sentences (mean similarity to the others: what many passages
+repeat is what the coverage is about); redundancy is kept out by maximal marginal
+relevance. Refused only when nothing retrieved is about the topic.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from qa.dates import long_date_or_blank
+from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.question import Question
+from qa.types import Answer, Passage
+
+MAX_SENTENCES = 6
+MIN_SENTENCES = 3
+MIN_RELEVANCE = 0.6  # share of the best sentence's score a summary sentence keeps
+REDUNDANT = 0.8  # embedding similarity above which two sentences say the same
+MMR_LAMBDA = 0.7
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    topic = finder.read(question.topic or question.text)
+    found = finder.evidence(topic, passages)
+    if isinstance(found, str):
+        return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
+    pool = [
+        c for c in found.candidates if not c.pair and c.score >= MIN_RELEVANCE * found.best.score
+    ]
+    if not pool:
+        pool = [found.best]
+    chosen = select(pool, finder)
+    return write_by_article(question, chosen, passages)
+
+
+def select(pool: list[Candidate], finder: ExtractiveGenerator) -> list[Candidate]:
+    """Maximal marginal relevance over relevance × centrality."""
+    vectors = finder.embed([c.sentence for c in pool])
+    sims = vectors @ vectors.T
+    n = len(pool)
+    centrality = (sims.sum(axis=1) - 1.0) / max(1, n - 1)
+    salience = np.array([c.score for c in pool]) * (0.5 + centrality)
+    chosen: list[int] = []
+    while len(chosen) < min(MAX_SENTENCES, n):
+        best, best_value = -1, -np.inf
+        for i in range(n):
+            if i in chosen:
+                continue
+            overlap = max((float(sims[i, j]) for j in chosen), default=0.0)
+            if overlap >= REDUNDANT:
+                continue
+            value = MMR_LAMBDA * float(salience[i]) - (1 - MMR_LAMBDA) * overlap
+            if value > best_value:
+                best, best_value = i, value
+        if best < 0:
+            break
+        chosen.append(best)
+    return [pool[i] for i in chosen]
+
+
+def write_by_article(
+    question: Question, chosen: list[Candidate], passages: list[Passage]
+) -> Answer:
+    """Sentences grouped under their article (outlet, date), articles oldest first,
+    sentences in the article's own order."""
+    by_doc: dict[str, list[Candidate]] = {}
+    for candidate in chosen:
+        passage = passages[candidate.passage]
+        by_doc.setdefault(passage.doc_id or passage.chunk_id, []).append(candidate)
+
+    def first_passage(group: list[Candidate]) -> Passage:
+        return passages[group[0].passage]
+
+    groups = sorted(
+        by_doc.values(), key=lambda g: (first_passage(g).date or "9999", first_passage(g).title)
+    )
+    for group in groups:
+        group.sort(
+            key=lambda c: (c.passage, passages[c.passage].text.find(c.sentence.split(". ")[0]))
+        )
+    ordered = [c for group in groups for c in group]
+    quoted = compose(question.full, [(c.sentence, passages[c.passage], c.score) for c in ordered])
+    number = {c.chunk_id: c.number for c in quoted.citations}
+    lines = []
+    for group in groups:
+        head = first_passage(group)
+        where = ", ".join(x for x in (head.source, long_date_or_blank(head.date)) if x)
+        said = " ".join(
+            with_marker(c.sentence, number[passages[c.passage].chunk_id]) for c in group
+        )
+        lines.append(f"{where} — {head.title}: {said}" if where else f"{head.title}: {said}")
+    return replace(quoted, text="\n\n".join(lines))
