@@ -146,6 +146,7 @@ def test_a_thumbs_down_lands_in_feedback_jsonl(
     page, dialogs = open_chat(browser, server[0])
     ask_in_page(page, HELICOPTERS)
     wait_for_answers(page, 1)
+    page.locator("#nd-sources #source-1").wait_for(timeout=60_000)  # the answer is complete
     page.locator("#nd-chat button[aria-label='Dislike']").first.click()
     for _ in range(120):
         lines = feedback.read_text("utf-8").splitlines() if feedback.exists() else []

@@ -86,6 +86,20 @@ def test_keep_restore_new_and_delete_work_on_the_browser_s_store(
     assert store["conversations"] == [] and sidebar.choices == []
 
 
+def test_a_signed_in_user_gets_back_only_their_own_conversations(
+    settings: Settings, tmp_path: Path
+) -> None:
+    desk = Desk(settings, users=load_users("ada:a:admin,bob:b"), export_dir=tmp_path)
+    ada, bob = gr.Request(username="ada"), gr.Request(username="bob")
+    _, talk, *_ = last(desk.respond(HELICOPTERS, None, [], 10, [], "", ""))
+    store, sidebar, _ = desk.keep(talk, None, ada)
+    assert sidebar.choices == [(HELICOPTERS, talk["id"])]
+    shown, _, _, sidebar, _ = desk.restore(store, bob)
+    assert shown == [] and sidebar.choices == []
+    *_, store, _, _ = desk.delete_conversation(talk, store, bob)  # not bob's to delete
+    assert desk.restore(store, ada)[3].choices == [(HELICOPTERS, talk["id"])]
+
+
 def test_a_vote_is_recorded_with_its_question_answer_and_user(
     settings: Settings, tmp_path: Path
 ) -> None:
@@ -94,14 +108,28 @@ def test_a_vote_is_recorded_with_its_question_answer_and_user(
     answered = last(
         Desk(settings, export_dir=tmp_path).respond(HELICOPTERS, None, [], 10, [], "", "")
     )[1]
+    shown = [
+        {"role": "user", "content": HELICOPTERS},
+        {"role": "assistant", "content": "Four \\[partial"},
+    ]
     like = gr.LikeData(None, {"index": 1, "value": "…", "liked": True})
-    desk.vote(answered, like, gr.Request(username="ada"))
-    desk.vote(answered, gr.LikeData(None, {"index": 0, "value": "q", "liked": False}), gr.Request())
+    desk.vote(answered, shown, like, gr.Request(username="ada"))
+    on_question = gr.LikeData(None, {"index": 0, "value": "q", "liked": False})
+    desk.vote(answered, shown, on_question, gr.Request())
+    taken_back = gr.LikeData(None, {"index": 1, "value": "…", "liked": ""})
+    desk.vote(answered, shown, taken_back, gr.Request())
     lines = (local.index_dir / "feedback.jsonl").read_text("utf-8").splitlines()
-    assert len(lines) == 1  # a vote on the question itself is ignored
+    assert len(lines) == 1  # a vote on the question itself, or taken back, is not kept
     vote = json.loads(lines[0])
     assert vote["vote"] == "up" and vote["user"] == "ada" and vote["question"] == HELICOPTERS
     assert vote["generator"] == "extractive" and vote["citations"][0]["number"] == 1
+
+    # while the answer is still arriving the conversation has no turn for it yet
+    streaming = gr.LikeData(None, {"index": 1, "value": "Four \\[partial", "liked": False})
+    desk.vote(conversations.new_conversation(), shown, streaming, gr.Request())
+    early = json.loads((local.index_dir / "feedback.jsonl").read_text("utf-8").splitlines()[-1])
+    assert early["vote"] == "down" and early["question"] == HELICOPTERS
+    assert early["answer"] == "Four [partial" and early["citations"] == []
 
 
 def test_uploads_are_refused_to_whoever_may_not_upload(tmp_path: Path) -> None:

@@ -127,6 +127,16 @@ def test_the_store_lists_newest_first_reopens_the_current_and_forgets_deleted_on
     assert len(empty["conversations"]) == 1  # an empty conversation is not kept
 
 
+def test_with_sign_in_each_user_sees_only_their_own_conversations() -> None:
+    ada = conversations.add_turn(conversations.new_conversation("ada"), "Ada asks?", "r", None)
+    bob = conversations.add_turn(conversations.new_conversation("bob"), "Bob asks?", "r", None)
+    store = conversations.saved(conversations.saved(None, ada), bob)
+    assert [label for label, _ in conversations.choices(store, "ada")] == ["Ada asks?"]
+    assert conversations.find(store, ada["id"], "bob") is None
+    assert conversations.current(store, "ada")["turns"] == []  # bob's was open last
+    assert conversations.current(store, "bob")["id"] == bob["id"]
+
+
 @pytest.mark.parametrize("damaged", [None, "x", {"conversations": "x"}, {"conversations": [1]}])
 def test_a_damaged_store_from_the_browser_starts_afresh(damaged: object) -> None:
     assert conversations.choices(damaged) == []  # type: ignore[arg-type]

@@ -171,7 +171,7 @@ def build_blocks(
         chatbot.example_select(example_text, None, question_box, **private).then(
             desk.respond, chat_inputs, chat_outputs, **private
         ).then(desk.keep, [session, store], kept_outputs, **private)
-        chatbot.like(desk.vote, [session], None, **private)
+        chatbot.like(desk.vote, [session, chatbot], None, **private)
 
         new_outputs = [chatbot, session, cards, question_box, *kept_outputs]
         for trigger in (clear.click, sidebar_new.click, chatbot.clear):

@@ -31,8 +31,9 @@ def empty_store() -> Store:
     return {"current": "", "conversations": []}
 
 
-def new_conversation() -> Conversation:
-    return {"id": secrets.token_hex(8), "title": "", "updated": "", "turns": []}
+def new_conversation(user: str = "") -> Conversation:
+    """An empty conversation; ``user`` is who owns it when sign-in is on ("" otherwise)."""
+    return {"id": secrets.token_hex(8), "user": user, "title": "", "updated": "", "turns": []}
 
 
 def answer_record(answer: Answer) -> dict[str, Any]:
@@ -108,26 +109,29 @@ def deleted(store: Store | None, conversation_id: str) -> Store:
     return {"current": current, "conversations": kept}
 
 
-def find(store: Store | None, conversation_id: str) -> Conversation | None:
+def find(store: Store | None, conversation_id: str, user: str = "") -> Conversation | None:
+    """The kept conversation with this id, if ``user`` owns it.
+
+    A browser may be shared: with sign-in on, each user sees only their own."""
     for conversation in _valid(store)["conversations"]:
-        if conversation.get("id") == conversation_id:
+        if conversation.get("id") == conversation_id and conversation.get("user", "") == user:
             found: Conversation = conversation
             return found
     return None
 
 
-def current(store: Store | None) -> Conversation:
+def current(store: Store | None, user: str = "") -> Conversation:
     """The conversation to show on opening the page: the one last open, if kept."""
     store = _valid(store)
-    return find(store, store["current"]) or new_conversation()
+    return find(store, store["current"], user) or new_conversation(user)
 
 
-def choices(store: Store | None) -> list[tuple[str, str]]:
-    """(label, id) for the sidebar, newest first."""
+def choices(store: Store | None, user: str = "") -> list[tuple[str, str]]:
+    """(label, id) of the user's conversations for the sidebar, newest first."""
     return [
         (str(c.get("title") or "Untitled"), str(c["id"]))
         for c in _valid(store)["conversations"]
-        if c.get("id")
+        if c.get("id") and c.get("user", "") == user
     ]
 
 
@@ -160,7 +164,7 @@ def to_markdown(conversation: Conversation, *, exported_at: datetime | None = No
         lines += [f"## {_safe(str(turn.get('question', '')))}", ""]
         answer = turn.get("answer")
         if not answer:
-            lines += [_safe(_plain(str(turn.get("reply", "")))), ""]
+            lines += [_safe(plain(str(turn.get("reply", "")))), ""]
             continue
         lines += [_safe(str(answer.get("text", ""))), ""]
         citations = answer.get("citations") or []
@@ -186,8 +190,8 @@ def _safe(text: str) -> str:
     return html.escape(text, quote=False).replace("](", "]\\(")
 
 
-def _plain(markdown: str) -> str:
-    """A chat reply's Markdown escapes and links, undone for the export."""
+def plain(markdown: str) -> str:
+    """A chat message's Markdown escapes and citation links undone: the text again."""
     text = re.sub(r"\[\[(\d+)\]\]\(#source-\d+\)", r"[\1]", markdown)
     return re.sub(r"\\(.)", r"\1", html.unescape(text))
 

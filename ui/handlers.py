@@ -175,38 +175,60 @@ class Desk:
 
     # --- conversations kept in the browser --------------------------------------------------
 
-    def restore(self, store: dict[str, Any] | None) -> tuple[Any, ...]:
-        """On opening the page: the conversation last open, and the list of all."""
-        return self.show(conversations.current(store), store)
+    def restore(
+        self, store: dict[str, Any] | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
+        """On opening the page: the conversation last open, and the list of all.
+        (messages, conversation, cards, sidebar list, export button)."""
+        user = user_of(request)
+        return self.show(conversations.current(store, user), store, user)
 
-    def show(self, conversation: Conversation, store: dict[str, Any] | None) -> tuple[Any, ...]:
+    def show(
+        self, conversation: Conversation, store: dict[str, Any] | None, user: str = ""
+    ) -> tuple[Any, ...]:
         """(chat messages, conversation, cards, sidebar list, export button)."""
         return (
             messages_of(conversation),
             conversation,
             cards_of(conversation),
-            self.sidebar(store, conversation),
+            self.sidebar(store, conversation, user),
             self.export_button(conversation),
         )
 
-    def keep(self, conversation: Conversation, store: dict[str, Any] | None) -> tuple[Any, ...]:
+    def keep(
+        self,
+        conversation: Conversation,
+        store: dict[str, Any] | None,
+        request: gr.Request | None = None,
+    ) -> tuple[Any, ...]:
         """After an answer: save the conversation in the browser; (store, sidebar, export)."""
+        user = user_of(request)
+        conversation = {**conversation, "user": user}
         store = conversations.saved(store, conversation)
-        return store, self.sidebar(store, conversation), self.export_button(conversation)
+        return store, self.sidebar(store, conversation, user), self.export_button(conversation)
 
     def open_conversation(
-        self, chosen: str | None, store: dict[str, Any] | None
+        self,
+        chosen: str | None,
+        store: dict[str, Any] | None,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         """A conversation picked in the sidebar: (messages, conversation, cards, store, export)."""
-        conversation = conversations.find(store, chosen or "") or conversations.new_conversation()
+        user = user_of(request)
+        conversation = conversations.find(
+            store, chosen or "", user
+        ) or conversations.new_conversation(user)
         store = conversations.saved(store, conversation)
-        messages, conversation, cards, _, export = self.show(conversation, store)
+        messages, conversation, cards, _, export = self.show(conversation, store, user)
         return messages, conversation, cards, store, export
 
-    def new_chat(self, store: dict[str, Any] | None) -> tuple[Any, ...]:
+    def new_chat(
+        self, store: dict[str, Any] | None, request: gr.Request | None = None
+    ) -> tuple[Any, ...]:
         """Start over; the old conversation stays in the sidebar.
         (messages, conversation, cards, question box, store, sidebar, export)."""
-        fresh = conversations.new_conversation()
+        user = user_of(request)
+        fresh = conversations.new_conversation(user)
         store = conversations.saved(store, fresh)
         return (
             [],
@@ -214,19 +236,26 @@ class Desk:
             NO_SOURCES,
             "",
             store,
-            self.sidebar(store, fresh),
+            self.sidebar(store, fresh, user),
             self.export_button(fresh),
         )
 
     def delete_conversation(
-        self, conversation: Conversation | None, store: dict[str, Any] | None
+        self,
+        conversation: Conversation | None,
+        store: dict[str, Any] | None,
+        request: gr.Request | None = None,
     ) -> tuple[Any, ...]:
         """Forget the open conversation in this browser and start a new one."""
-        store = conversations.deleted(store, (conversation or {}).get("id", ""))
-        return self.new_chat(store)
+        user = user_of(request)
+        if conversations.find(store, (conversation or {}).get("id", ""), user):
+            store = conversations.deleted(store, (conversation or {}).get("id", ""))
+        return self.new_chat(store, request)
 
-    def sidebar(self, store: dict[str, Any] | None, conversation: Conversation) -> Any:
-        choices = conversations.choices(store)
+    def sidebar(
+        self, store: dict[str, Any] | None, conversation: Conversation, user: str = ""
+    ) -> Any:
+        choices = conversations.choices(store, user)
         value = (
             conversation.get("id") if any(c[1] == conversation.get("id") for c in choices) else None
         )
@@ -248,17 +277,34 @@ class Desk:
     # --- feedback ---------------------------------------------------------------------------
 
     def vote(
-        self, conversation: Conversation | None, like: gr.LikeData, request: gr.Request
+        self,
+        conversation: Conversation | None,
+        shown: Messages | None,
+        like: gr.LikeData,
+        request: gr.Request,
     ) -> None:
-        """A thumbs up or down on an answer, appended to feedback.jsonl."""
+        """A thumbs up or down on an answer, appended to feedback.jsonl.
+
+        A vote cast while the answer is still arriving is kept too, with the question
+        and the text shown so far (its citations are not known yet)."""
+        if like.liked not in (True, False):
+            return  # a vote taken back
         index = like.index if isinstance(like.index, int) else like.index[0]
         turn = conversations.turn_for_message(conversation or {}, index)
-        if turn is None or not turn.get("answer") or like.liked not in (True, False):
-            return
+        if turn is not None:
+            if not turn.get("answer"):
+                return  # an error message, not an answer
+            question, answer = str(turn["question"]), turn["answer"]
+        else:
+            shown = shown or []
+            if index % 2 != 1 or index >= len(shown):
+                return
+            question = conversations.plain(message_text(shown[index - 1].get("content")))
+            answer = {"text": conversations.plain(message_text(like.value)), "citations": []}
         record = feedback.vote_record(
             liked=bool(like.liked),
-            question=str(turn["question"]),
-            answer=turn["answer"],
+            question=question,
+            answer=answer,
             user=getattr(request, "username", None),
         )
         try:
@@ -325,6 +371,11 @@ class Desk:
             return index_info(self.settings).stats, ""
         except NewsdeskError as exc:
             return None, str(exc)
+
+
+def user_of(request: gr.Request | None) -> str:
+    """Who is signed in ("" without sign-in)."""
+    return str(getattr(request, "username", None) or "")
 
 
 def messages_of(conversation: Conversation) -> Messages:
