@@ -256,6 +256,43 @@ def test_a_person_asks_and_sees_a_cited_answer_with_its_source_card(
     phone.close()
 
 
+def page_examples(url: str) -> list[str]:
+    """The example questions the page offers, from its config."""
+    config = get_json(f"{url}/config")[1]
+    for component in config["components"]:
+        if component.get("props", {}).get("elem_id") == "nd-chat":
+            return [e["text"] for e in component["props"].get("examples") or []]
+    return []
+
+
+def test_every_example_question_gets_an_answer_and_they_differ_in_shape(
+    server: tuple[str, Path],
+    client,  # type: ignore[no-untyped-def]
+) -> None:
+    examples = page_examples(server[0])
+    assert 2 <= len(examples) <= 4
+    openings = {" ".join(q.split()[:2]) for q in examples}
+    assert len(openings) == len(examples)  # not one template four times
+    for question in examples:
+        assert not client.predict(question, api_name="/ask")["refused"], question
+
+
+@pytest.mark.browser
+def test_a_person_clicks_an_example_and_gets_a_cited_answer(
+    server: tuple[str, Path],
+    browser,  # type: ignore[no-untyped-def]
+) -> None:
+    page, dialogs = open_chat(browser, server[0])
+    example = page.locator("#nd-chat button.example").first
+    example.wait_for(timeout=30_000)
+    question = example.inner_text().strip()
+    example.click()
+    page.locator("#nd-sources #source-1").wait_for(timeout=90_000)
+    assert question[:20] in page.locator("#nd-chat").inner_text()
+    assert dialogs == []
+    page.close()
+
+
 @pytest.mark.browser
 def test_scripts_in_an_article_never_run_in_the_page(
     server: tuple[str, Path], browser, tmp_path: Path
