@@ -241,9 +241,8 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1") -> FastAPI:
     app = FastAPI(title="Newsdesk")
     gradio_app: dict[str, Any] = {}
 
-    @app.middleware("http")
     async def limit_logins(request: Request, call_next: Any) -> Response:
-        if request.method != "POST" or request.url.path.rstrip("/") != "/login" or not users:
+        if request.method != "POST" or request.url.path.rstrip("/") != "/login":
             response: Response = await call_next(request)
             return response
         address = request.client.host if request.client else "?"
@@ -262,6 +261,9 @@ def create_app(settings: Settings, *, host: str = "127.0.0.1") -> FastAPI:
             limiter.failed(address)
             log.info("failed sign-in from %s", address)  # never the password
         return response
+
+    if users:  # without sign-in there is nothing to guess, and no wrapper on every request
+        app.middleware("http")(limit_logins)
 
     @app.get("/healthz")
     def healthz(request: Request) -> JSONResponse:
