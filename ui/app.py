@@ -21,7 +21,7 @@ from fastapi.responses import JSONResponse
 from index import SUPPORTED_SUFFIXES
 from qa import NewsdeskError, Settings, ask, health, index_info, retrieve
 from ui import conversations, render
-from ui.auth import LoginLimiter, Users, load_users
+from ui.auth import LoginLimiter, Users, load_users, upload_permission
 from ui.examples import answerable_examples
 from ui.handlers import DEFAULT_K, NO_SOURCES, Desk
 
@@ -137,15 +137,27 @@ def build_blocks(
                 cards = gr.HTML(NO_SOURCES, elem_id="nd-sources")
         with gr.Tab("Index"):
             stats_md = gr.Markdown(render.stats_markdown(stats, problem))
-            upload_note = gr.Markdown(visible=False, elem_id="nd-upload-off")
+            # Without sign-in the answer is the same for everyone, so it is settled here;
+            # with sign-in it depends on who opens the page (the load event below).
+            # Re-rendering the uploader while a person picks a file could drop the file.
+            allowed, why = desk.may_upload(None)
+            shown_to_all = allowed and not users
+            upload_note = gr.Markdown(
+                "" if allowed or users else f"🔒 {why}",
+                visible=not allowed and not users,
+                elem_id="nd-upload-off",
+            )
             uploader = gr.File(
                 label=f"Add articles ({', '.join(SUPPORTED_SUFFIXES)}; up to "
                 f"{min(settings.max_upload_mb, settings.max_file_mb):g} MB each)",
                 file_count="multiple",
                 file_types=list(SUPPORTED_SUFFIXES),
                 elem_id="nd-upload",
+                visible=shown_to_all,
             )
-            add_button = gr.Button("Add to index", variant="primary", elem_id="nd-add")
+            add_button = gr.Button(
+                "Add to index", variant="primary", elem_id="nd-add", visible=shown_to_all
+            )
             upload_status = gr.Markdown(elem_id="nd-upload-status")
 
         chat_inputs = [
@@ -186,7 +198,8 @@ def build_blocks(
         blocks.load(
             desk.restore, [store], [chatbot, session, cards, conversation_list, export], **private
         )
-        blocks.load(desk.upload_access, None, [upload_note, uploader, add_button], **private)
+        if users:
+            blocks.load(desk.upload_access, None, [upload_note, uploader, add_button], **private)
 
         add_button.click(
             desk.upload,
@@ -327,6 +340,11 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
     app = create_app(settings, host=host)
     _warm_up(settings)
     print(f"Newsdesk is running at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
+    allowed, why = upload_permission(host, load_users(settings.auth), None)
+    if settings.auth:
+        print("Sign-in is on (NEWSDESK_AUTH); users marked admin may upload.", flush=True)
+    elif not allowed:
+        print(f"newsdesk: {why}", flush=True)
     uvicorn.run(app, host=host, port=port, log_level="warning")
 
 
