@@ -1,12 +1,20 @@
 """Scale: ingest throughput against the bare model, and latency and memory as the index grows.
 
     .venv/bin/python bench/scale.py [--articles 150] [--multihop-index DIR] [--synthetic 100000]
+    .venv/bin/python bench/scale.py --ingest-only [--rounds 2]   # part 1 and the NER figures
 
 1. Ingest throughput: a fresh index of the first N MultiHop-RAG articles, in chunks/s,
    against the bare embedding model (sentence-transformers `encode`, same texts, same
    batch size) on exactly the chunks the pipeline embedded. The ratio is what the
-   pipeline (reading, cleaning, dedup, chunking, Chroma writes, BM25) costs on top.
+   pipeline (reading, cleaning, dedup, chunking, NER, Chroma writes, BM25) costs on top.
    Then the re-ingest time of the unchanged corpus.
+   The same ingest also runs with the NER stage off (``ingest(find_entities=...)``
+   given a finder that finds nothing), alternating on and off over ``--rounds`` fresh
+   indexes: "NER on/off throughput" is what finding entities costs (the aim is >= 0.8,
+   i.e. ingest within 1.25x of its time without NER). ask() and retrieve() latency on
+   that index are measured with the stored entities and with them removed (as an
+   index built before entities existed reads), and the time to annotate such an index
+   (metadata only) is reported too.
 2. For each index size (the bundled corpus; MultiHop-RAG; a synthetic index of about
    100k chunks), a fresh process measures: cold start to the first answer, retrieve()
    and ask() p50/p95 over 30 questions, and its peak RSS.
@@ -45,10 +53,42 @@ def ms(values: list[float], q: float) -> float:
 # --- 1. ingest throughput ----------------------------------------------------------------
 
 
-def ingest_throughput(work: Path, articles: int) -> dict[str, object]:
+def no_entities(texts: list[str]) -> list[list[Any]]:
+    """The NER stage switched off: every chunk gets an empty entity list."""
+    return [[] for _ in texts]
+
+
+class TimedNER:
+    """The real NER stage, timed: its share of the very run it ran in, so a load that
+    changes between two runs does not blur what NER costs."""
+
+    def __init__(self) -> None:
+        self.seconds = 0.0
+
+    def __call__(self, texts: list[str]) -> list[list[Any]]:
+        from index.nlp import find_entities
+
+        started = time.perf_counter()
+        try:
+            return find_entities(texts)
+        finally:
+            self.seconds += time.perf_counter() - started
+
+
+def _fresh_ingest(index_dir: Path, source: Path, *, ner: bool) -> tuple[int, float, float]:
+    """(chunks, seconds, seconds in NER) of an ingest into a new folder (a folder deleted
+    and re-created in one process would meet Chroma's cached client of the old one)."""
+    settings = Settings(index_dir=index_dir, chunk_tokens=256)
+    timed = TimedNER()
+    started = time.perf_counter()
+    report = ingest(settings, [source], find_entities=timed if ner else no_entities)
+    return report.chunks_added, time.perf_counter() - started, timed.seconds
+
+
+def ingest_throughput(work: Path, articles: int, rounds: int = 1) -> dict[str, object]:
     import shutil
 
-    from index import corpus, embedding
+    from index import corpus, embedding, nlp
 
     source = work / "articles"
     shutil.rmtree(work, ignore_errors=True)
@@ -56,11 +96,29 @@ def ingest_throughput(work: Path, articles: int) -> dict[str, object]:
     records = json.loads((MULTIHOP / "corpus.json").read_text("utf-8"))[:articles]
     (source / "multihop.json").write_text(json.dumps(records), "utf-8")
     settings = Settings(index_dir=work / "index", chunk_tokens=256)
-    embedding.get_embedder(settings)  # model loaded before the clock starts, as in bare
+    embedding.get_embedder(settings)  # models loaded before the clock starts, as in bare
+    nlp.load_ner()
 
-    started = time.perf_counter()
-    report = ingest(settings, [source])
-    ingest_s = time.perf_counter() - started
+    # NER on and off alternate (off first in even rounds), so a machine that gets busier
+    # or quieter during the run does not favour one side; the best round of each counts.
+    on_s: list[float] = []
+    off_s: list[float] = []
+    ner_share: list[float] = []
+    chunks = 0
+    for n in range(rounds):
+        for ner in (False, True) if n % 2 == 0 else (True, False):
+            index_dir = work / f"index-{'ner' if ner else 'no-ner'}-{n + 1}"
+            chunks, seconds, ner_s = _fresh_ingest(index_dir, source, ner=ner)
+            (on_s if ner else off_s).append(seconds)
+            if ner:
+                ner_share.append(ner_s / seconds)
+                settings = Settings(index_dir=index_dir, chunk_tokens=256)
+            print(
+                f"  round {n + 1}: NER {'on ' if ner else 'off'} {seconds:.1f} s"
+                + (f" ({ner_s:.1f} s of it in NER)" if ner else ""),
+                flush=True,
+            )
+    ingest_s, no_ner_s = min(on_s), min(off_s)
 
     started = time.perf_counter()
     again = ingest(settings, [source])
@@ -73,6 +131,9 @@ def ingest_throughput(work: Path, articles: int) -> dict[str, object]:
         scanned, model_path=embedding.model_path(settings), chunk_tokens=settings.chunk_tokens
     )
     texts = [c.embed_text for c in built.chunks.values()]
+    started = time.perf_counter()
+    nlp.find_entities([c.text for c in built.chunks.values()])
+    ner_alone_s = time.perf_counter() - started
     from sentence_transformers import SentenceTransformer
 
     model = SentenceTransformer(str(embedding.model_path(settings)), device="cpu")
@@ -83,12 +144,54 @@ def ingest_throughput(work: Path, articles: int) -> dict[str, object]:
 
     return {
         "articles": articles,
-        "chunks": report.chunks_added,
+        "chunks": chunks,
+        "rounds": rounds,
         "ingest s": round(ingest_s, 1),
-        "ingest chunks/s": round(report.chunks_added / ingest_s, 1),
+        "ingest chunks/s": round(chunks / ingest_s, 1),
+        "ingest without NER s": round(no_ner_s, 1),
+        "ingest without NER chunks/s": round(chunks / no_ner_s, 1),
+        "NER on/off throughput": round(no_ner_s / ingest_s, 2),
+        "NER share of each NER-on run": [round(x, 3) for x in ner_share],
+        "throughput without the NER share": round(1 - max(ner_share), 2),
+        "every round s (NER on)": [round(x, 1) for x in on_s],
+        "every round s (NER off)": [round(x, 1) for x in off_s],
+        "NER alone chunks/s": round(len(texts) / ner_alone_s, 1),
         "bare model chunks/s": round(len(texts) / bare_s, 1),
-        "ratio": round((report.chunks_added / ingest_s) / (len(texts) / bare_s), 2),
+        "ratio": round((chunks / ingest_s) / (len(texts) / bare_s), 2),
         "re-ingest unchanged s": round(reingest_s, 2),
+    }
+
+
+def ask_with_and_without_entities(index_dir: Path, questions: list[str]) -> dict[str, object]:
+    """ask()/retrieve() latency on an index with stored entities, then with them removed
+    (as an index built before entities existed), then the time to annotate it again."""
+    import chromadb
+
+    from index.manifest import load_manifest, save_manifest
+    from index.nlp import ENTITIES_KEY
+
+    settings = Settings(index_dir=index_dir, chunk_tokens=256)
+    manifest = load_manifest(index_dir)
+    assert manifest is not None
+    roots = [Path(r) for r in manifest.roots]
+    after = measure_in_child(index_dir, questions)
+    collection = chromadb.PersistentClient(str(index_dir)).get_collection("newsdesk")
+    ids = collection.get(include=[])["ids"]
+    collection.update(ids=ids, metadatas=[{ENTITIES_KEY: None} for _ in ids])  # type: ignore[misc]
+    before = measure_in_child(index_dir, questions)
+    manifest.fingerprint = "an index built before entities"
+    save_manifest(index_dir, manifest)
+    started = time.perf_counter()
+    report = ingest(settings, roots)
+    annotate_s = time.perf_counter() - started
+    return {
+        "without entities (before)": before,
+        "with entities (after)": after,
+        "annotate that index": {
+            "chunks annotated": report.chunks_annotated,
+            "chunks embedded": report.chunks_added,
+            "s": round(annotate_s, 1),
+        },
     }
 
 
@@ -216,6 +319,12 @@ def main() -> int:
     parser.add_argument("--synthetic", type=int, default=100_000)
     parser.add_argument("--work", type=Path, default=ROOT / ".newsdesk" / "bench-scale")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results" / "scale.json")
+    parser.add_argument(
+        "--ingest-only",
+        action="store_true",
+        help="only part 1 (ingest with NER on and off, ask latency with and without entities)",
+    )
+    parser.add_argument("--rounds", type=int, default=1, help="ingest rounds with NER on and off")
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -225,8 +334,19 @@ def main() -> int:
         return 0
 
     results: dict[str, object] = {}
-    results["ingest"] = ingest_throughput(args.work / "ingest", args.articles)
+    results["ingest"] = ingest_throughput(args.work / "ingest", args.articles, args.rounds)
     print(json.dumps(results["ingest"], indent=2), flush=True)
+    queries = [q["query"] for q in json.loads((MULTIHOP / "MultiHopRAG.json").read_text("utf-8"))]
+    multihop_questions = queries[::80][:30]
+    if args.ingest_only:
+        results["ask, first N articles"] = ask_with_and_without_entities(
+            args.work / "ingest" / f"index-ner-{args.rounds}", multihop_questions
+        )
+        out = args.out.with_name(args.out.stem + "-ingest.json")
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(json.dumps(results, indent=2), "utf-8")
+        print(json.dumps(results, indent=2))
+        return 0
 
     seed_index = args.work / "seed"
     ingest(Settings(index_dir=seed_index), [ROOT / "corpus"])
@@ -242,8 +362,6 @@ def main() -> int:
         for line in (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl").read_text().splitlines()
         if line.strip()
     ]
-    queries = [q["query"] for q in json.loads((MULTIHOP / "MultiHopRAG.json").read_text("utf-8"))]
-    multihop_questions = queries[::80][:30]
     results["sizes"] = {
         "bundled corpus": measure_in_child(seed_index, smoke),
         "MultiHop-RAG": measure_in_child(args.multihop_index, multihop_questions),
