@@ -114,7 +114,7 @@ class Question:
     required: bool = False  # the answer must contain a value of the type (how many, how old)
     head_noun: str = ""  # "resolution" of "which resolution", "countries" of "which countries"
     focus_verb: str = ""  # the main verb as written ("guarantee", "discussed")
-    focus_lemma: str = ""
+    focus_lemma: str = ""  # the main verb's lemma, even where it is not weighted
     counted: str = ""  # "troops" of "How many US troops …?"
     attribute: str = ""  # "political party" of "What is Imran Khan's political party?"
     names: tuple[str, ...] = ()  # named things the question is about
@@ -151,7 +151,13 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     names = _names(doc)
     root = next((t for t in tokens if t.dep_ == "ROOT"), tokens[0] if tokens else None)
     verb = _main_verb(doc, root)
-    focus = verb.text if verb is not None and verb.lemma_.lower() not in LIGHT_VERBS else ""
+    action = (
+        verb.lemma_.lower() if verb is not None and verb.lemma_.lower() not in LIGHT_VERBS else ""
+    )
+    # The verb weighs double in matching only where the question asks about its object
+    # or circumstances ("What did the Taliban *guarantee*?", "When was it *signed*?"); in
+    # "Which season brings more fighting?" the answer need not repeat "brings".
+    focus = verb.text if action and any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
     head = _asked_noun(wh_token)
     counted = head if re.search(r"\bhow (?:many|much)\b", lower) else ""
     if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):
@@ -194,7 +200,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
             for t in child.subtree
             if (t.is_alpha and not t.is_stop) or t.like_num
         )
-    attribute = _attribute(doc, root)
+    attribute = "" if wh_token is not None and wh_token.dep_ == "det" else _attribute(doc, root)
     if attribute and shape == "explain":
         shape = "factoid"
     return Question(
@@ -208,7 +214,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
         required=required,
         head_noun=head,
         focus_verb=focus,
-        focus_lemma=verb.lemma_.lower() if focus and verb is not None else "",
+        focus_lemma=action,
         counted=counted,
         attribute=attribute,
         names=names,
@@ -253,7 +259,13 @@ def _names(doc: Any) -> tuple[str, ...]:
     covered = {t.i for e in doc.ents for t in e}
     run: list[str] = []
     for token in doc:
-        if token.pos_ == "PROPN" and token.i not in covered and token.i > 0 and token.is_alpha:
+        if (
+            token.pos_ == "PROPN"
+            and token.i not in covered
+            and token.i > 0
+            and token.is_alpha
+            and token.text[0].isupper()  # the small model tags some common nouns PROPN
+        ):
             run.append(token.text)
             continue
         if run:

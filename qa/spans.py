@@ -38,10 +38,13 @@ def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
     return [(_clean(e.text), e.start) for e in doc.ents if e.label_ in wanted and _clean(e.text)]
 
 
-def role_spans(doc: Any, question: Question) -> list[tuple[str, int]]:
+def role_spans(
+    doc: Any, question: Question, is_action: Callable[[Any], bool] | None = None
+) -> list[tuple[str, int]]:
     """The argument of the question's main verb that its wh-word stands for: in "Lavrov
     met the Emir of Qatar in Doha", "Who did Lavrov meet?" (the object) gives "the Emir
-    of Qatar"."""
+    of Qatar". ``is_action`` also accepts a reporter's synonym of the verb ("expressed"
+    for "offered")."""
     if not question.focus_lemma or not question.wh_role:
         return []
     roles = {
@@ -53,8 +56,25 @@ def role_spans(doc: Any, question: Question) -> list[tuple[str, int]]:
         "attr": ("attr", "dobj"),
     }.get(question.wh_role, ())
     out: list[tuple[str, int]] = []
+    if question.wh_role == "nsubj" and is_action is not None:
+        # The action as a noun names its doer: "the participation of the Taliban",
+        # "Lavrov's visit".
+        for token in doc:
+            if token.pos_ != "NOUN" or not is_action(token):
+                continue
+            for child in token.children:
+                filler = child if child.dep_ == "poss" else None
+                if child.dep_ == "prep" and child.lower_ == "of":
+                    filler = next((c for c in child.children if c.dep_ == "pobj"), None)
+                if filler is not None and (filler.ent_type_ or filler.pos_ == "PROPN"):
+                    start, end = filler.left_edge.i, _phrase_end(filler)
+                    if end - start + 1 <= MAX_SPAN_WORDS:
+                        out.append((_clean(doc[start : end + 1].text), start))
     for token in doc:
-        if token.lemma_.lower() != question.focus_lemma:
+        if not (
+            token.lemma_.lower() == question.focus_lemma
+            or (is_action is not None and token.pos_ == "VERB" and is_action(token))
+        ):
             continue
         for child in token.children:
             if child.dep_ not in roles:
@@ -77,10 +97,12 @@ def role_spans(doc: Any, question: Question) -> list[tuple[str, int]]:
     return [(text, i) for text, i in out if text]
 
 
-def by_distance(spans: list[tuple[str, int]], doc: Any, lemma: str) -> list[tuple[str, int]]:
+def by_distance(
+    spans: list[tuple[str, int]], doc: Any, lemma: str, stem: Callable[[str], set[str]]
+) -> list[tuple[str, int]]:
     """Spans nearest the question's verb first: in "Rabbani thanked Lavrov for offering
     condolences", who offered them is the name next to "offering"."""
-    at = [t.i for t in doc if lemma and t.lemma_.lower() == lemma]
+    at = [t.i for t in doc if lemma and stem(t.text) & stem(lemma)]
     if not at:
         return spans
     return sorted(spans, key=lambda span: min(abs(span[1] - i) for i in at))
@@ -149,7 +171,7 @@ def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
             t
             for t in token.lefts
             if t.dep_ in ("compound", "amod", "nmod", "nummod")
-            and (t.pos_ in ("PROPN", "NUM") or t.ent_type_ in ("ORDINAL", "CARDINAL", "DATE"))
+            and (t.pos_ in ("PROPN", "NUM") or t.ent_type_)
         ]
         right = [
             t
@@ -158,8 +180,20 @@ def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
             and (t.like_num or t.pos_ == "PROPN")
         ]
         specified = any(t.pos_ == "NUM" or t.ent_type_ for t in left)
-        if not right and not ((token.pos_ == "PROPN" or specified) and left):
+        owner = next(
+            (
+                c
+                for c in token.rights
+                if c.dep_ == "prep"
+                and c.lower_ == "of"
+                and any(t.ent_type_ or t.pos_ == "PROPN" for t in c.subtree)
+            ),
+            None,
+        )
+        if not right and not ((token.pos_ == "PROPN" or specified) and left) and owner is None:
             continue
+        if owner is not None and not right:
+            right = [owner]  # "the basis of the UN Security Council resolutions"
         start = left[0].left_edge.i if left else token.i
         end = right[-1].right_edge.i if right else token.i
         if end - start + 1 > MAX_SPAN_WORDS:

@@ -245,15 +245,19 @@ def test_cli_ask_prints_json_with_text_and_citations(settings: Settings) -> None
 def test_cli_eval_scores_our_own_wider_question_set(settings: Settings) -> None:
     """tests/data/extra_qa.jsonl: 88 questions on the bundled corpus that we wrote
     ourselves (x01-x38, then y01-y50 in a later session, each batch written before it was
-    run), beside the public smoke set, to see whether the generator generalises."""
+    run), beside the public smoke set, to see whether the generator generalises.
+
+    Since the question-shape strategies: refusals 0.94 -> 1.00, false refusals 0.04 -> 0.11,
+    accuracy 0.86 -> 0.82 (a factoid with no name or amount to pick out is refused unless
+    its sentence covers most of the question; README, "Question sets")."""
     done = cli(
         "eval", str(Path(__file__).parent / "data" / "extra_qa.jsonl"), index_dir=settings.index_dir
     )
     assert done.returncode == 0, done.stderr
     values = dict(re.findall(r"([a-z][a-z ]*?) (\d\.\d\d)", done.stdout.strip().splitlines()[-1]))
-    assert float(values["accuracy"]) >= 0.83, done.stdout
-    assert float(values["refusals"]) >= 0.9, done.stdout
-    assert float(values["false refusals"]) <= 0.06, done.stdout
+    assert float(values["accuracy"]) >= 0.80, done.stdout
+    assert float(values["refusals"]) >= 0.95, done.stdout
+    assert float(values["false refusals"]) <= 0.12, done.stdout
 
 
 def test_cli_eval_scores_the_public_smoke_set(settings: Settings) -> None:

@@ -59,7 +59,11 @@ def names_covered(
             continue
         if wanted <= terms or mentions(context, name):
             continue
-        if any(t.startswith(w) for w in wanted for t in terms if len(w) >= 4):
-            continue  # "Russian" for "Russia"
+        if any(
+            (t.startswith(w) and len(w) >= 4) or (w.startswith(t) and len(t) >= 5)
+            for w in wanted
+            for t in terms
+        ):
+            continue  # "Russian" for "Russia", "Russia" for "Russian"
         return False
     return True

@@ -11,9 +11,10 @@ names are not answers. With no span, the cited sentence stands on its own.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from qa.claims import fact_clauses
-from qa.extractive import ExtractiveGenerator, refusal
+from qa.extractive import Evidence, ExtractiveGenerator, refusal
 from qa.question import DURATION, Question
 from qa.spans import (
     age_spans,
@@ -45,7 +46,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     for candidate in readable(found):
         if not names_covered(question, found, candidate, passages[candidate.passage], finder):
             continue
-        short = short_answer(question, candidate.sentence, finder)
+        short = short_answer(question, candidate.sentence, finder, found)
         if short:
             return lead_answer(
                 question.full,
@@ -76,7 +77,12 @@ def _wanted(question: Question) -> str:
     return question.head_noun or {"who": "person", "where": "place"}.get(question.wh, "name")
 
 
-def short_answer(question: Question, sentence: str, finder: ExtractiveGenerator) -> str:
+def short_answer(
+    question: Question,
+    sentence: str,
+    finder: ExtractiveGenerator,
+    found: Evidence | None = None,
+) -> str:
     """The span of ``sentence`` that answers the question, or ""."""
     if question.age:
         spans = age_spans(sentence)
@@ -94,16 +100,25 @@ def short_answer(question: Question, sentence: str, finder: ExtractiveGenerator)
         if question.head_noun:
             # "which anniversary" → "the 70th anniversary", "which resolution" → "Resolution 2513"
             tiers.append(headed_spans(doc, question.head_noun))
-        tiers.append(role_spans(doc, question))
+        action = finder.terms_of(question.focus_lemma)
+
+        def is_action(token: Any) -> bool:
+            said = finder.same_terms(found, token.text) if found else finder.terms_of(token.text)
+            return bool(action and said & action)
+
+        tiers.append(role_spans(doc, question, is_action))
         # A name of the asked kind answers only where the sentence says the asked
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
-        says_action = not question.focus_lemma or any(
-            t.lemma_.lower() == question.focus_lemma for t in doc
-        )
+        says_action = not action or any(finder.terms_of(t.text) & action for t in doc)
         if question.answer_labels and says_action:
             tiers.append(
-                by_distance(entity_spans(doc, question.answer_labels), doc, question.focus_lemma)
+                by_distance(
+                    entity_spans(doc, question.answer_labels),
+                    doc,
+                    question.focus_lemma,
+                    finder.terms_of,
+                )
             )
     for spans in tiers:
         fresh = [text for text, _ in spans if new_to(question, text, finder.terms_of)]

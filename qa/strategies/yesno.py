@@ -87,7 +87,7 @@ def _supports(
     (names may stand in the headline: "he" in the sentence, "Lavrov" above it)."""
     # In a pair of sentences the claim stands in one of them; the other, like the
     # headline, may only say who "we" or "he" is.
-    focus = finder.terms_of(question.focus_verb)
+    focus = finder.terms_of(question.focus_verb or question.focus_lemma)
     sentence = _claim_sentence(candidate.sentence, focus, found, finder)
     own = finder.same_terms(found, sentence)
     around = finder.same_terms(found, f"{passage.title} {candidate.sentence}")
@@ -163,9 +163,9 @@ def _subject_agrees(doc: Any, question: Question, finder: ExtractiveGenerator) -
     is not supported by "… which was signed by the parties" in a sentence that names
     Russia elsewhere. A pronoun subject ("we gave") is taken as the one the context names."""
     wanted = finder.terms_of(question.subject)
-    if not question.focus_verb or not wanted:
+    if not question.focus_lemma or not wanted:
         return True
-    focus = finder.terms_of(question.focus_verb)
+    focus = finder.terms_of(question.focus_verb or question.focus_lemma)
     verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and finder.terms_of(t.text) & focus]
     for noun in doc:
         # "Lavrov's visit to Pakistan" says that Lavrov visited it
@@ -227,7 +227,7 @@ def _contradicts(
     """The same claim with another value in one place: all but one of the question's
     names, its verb, and in the missing name's place another name of the same kind
     ("supplied … to Afghanistan" against "to Pakistan"), or another number."""
-    focus = finder.terms_of(question.focus_verb) & found.weights.keys()
+    focus = finder.terms_of(question.focus_verb or question.focus_lemma) & found.weights.keys()
     if not focus or not focus <= set(candidate.terms):
         return False
     asked = finder.parse_sentence(question.text)
