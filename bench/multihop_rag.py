@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import statistics
 import sys
 import time
@@ -176,6 +177,13 @@ def main() -> int:
         "--sample", type=int, default=5, help="ask() every Nth answerable query (false refusals)"
     )
     parser.add_argument(
+        "--ask",
+        action="store_true",
+        help="end to end: ask() every --stride-th of all queries, scored by the paper's rule "
+        "and a strict one, per query type",
+    )
+    parser.add_argument("--stride", type=int, default=1, help="with --ask: every Nth query")
+    parser.add_argument(
         "--ask-only",
         action="store_true",
         help="only the ask() figures (null and answerable queries), not retrieval scores",
@@ -195,6 +203,11 @@ def main() -> int:
         answerable = answerable[: args.limit]
         nulls = nulls[: max(1, args.limit // 8)]
 
+    if args.ask:
+        return _write(
+            end_to_end(settings, queries[:: max(1, args.stride)], args.stride),
+            args.out.with_name("multihop_end_to_end.json"),
+        )
     if args.ask_only:
         return _ask_only(settings, answerable, nulls, args.sample, args.out)
     ours, times = newsdesk_texts(settings, answerable)
@@ -229,6 +242,83 @@ def main() -> int:
     results.update(ask_figures(settings, answerable, nulls, args.sample))
     results["paper best (voyage-02 + bge-reranker-large)"] = PAPER_BEST
     return _write(results, args.out)
+
+
+_YES_NO = re.compile(r"\b(yes|no)\b", re.I)
+
+
+def paper_correct(answer: str, gold: str) -> bool:
+    """The paper's rule: the answer shares a whitespace token with the gold, ignoring case."""
+    return bool(set(answer.lower().split()) & set(gold.lower().split()))
+
+
+def strict_correct(answer: str, gold: str) -> bool:
+    """Yes/no gold: the answer's first yes/no word; other gold: all of it in the answer."""
+    if gold.lower() in ("yes", "no"):
+        found = _YES_NO.search(answer)
+        return bool(found) and found.group(1).lower() == gold.lower()
+    return squash(gold).lower() in squash(answer).lower()
+
+
+def end_to_end(settings: Settings, queries: list[dict], stride: int) -> dict[str, object]:
+    """ask() on the benchmark's own questions, scored per query type: the paper's rule,
+    the strict rule, how often it refused, and for answers given, how often a citation
+    holds a gold fact (grounding). A refusal of a null query counts as correct; of any
+    other, as wrong."""
+    from qa import ask
+
+    rows = []
+    times = []
+    for number, q in enumerate(queries):
+        started = time.perf_counter()
+        answer = ask(q["query"], settings=settings)
+        times.append(time.perf_counter() - started)
+        null = q["question_type"] == "null_query"
+        facts = [squash(e["fact"]) for e in q.get("evidence_list", [])]
+        grounded = any(f in squash(c.text) for c in answer.citations for f in facts)
+        rows.append(
+            {
+                "type": q["question_type"],
+                "tuning": (number * stride) % 3 == 0,
+                "refused": answer.refused,
+                "paper": answer.refused
+                if null
+                else (not answer.refused and paper_correct(answer.text, q["answer"])),
+                "strict": answer.refused
+                if null
+                else (not answer.refused and strict_correct(answer.text, q["answer"])),
+                "grounded": grounded,
+            }
+        )
+
+    def summary(selected: list[dict]) -> dict[str, object]:
+        answered = [r for r in selected if not r["refused"] and r["type"] != "null_query"]
+        n = len(selected) or 1
+        return {
+            "n": len(selected),
+            "paper rule": round(sum(r["paper"] for r in selected) / n, 3),
+            "strict rule": round(sum(r["strict"] for r in selected) / n, 3),
+            "refused": round(sum(r["refused"] for r in selected) / n, 3),
+            "answers citing a gold fact": round(
+                sum(r["grounded"] for r in answered) / (len(answered) or 1), 3
+            ),
+        }
+
+    by_type: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        by_type[row["type"]].append(row)
+    times.sort()
+    return {
+        "stride": stride,
+        "all": summary(rows),
+        "tuning third (index % 3 == 0)": summary([r for r in rows if r["tuning"]]),
+        "held-out two thirds": summary([r for r in rows if not r["tuning"]]),
+        "by type": {kind: summary(selected) for kind, selected in sorted(by_type.items())},
+        "ask_ms": {
+            "p50": round(1000 * statistics.median(times), 1),
+            "p95": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
+        },
+    }
 
 
 def ask_figures(

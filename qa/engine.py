@@ -20,7 +20,7 @@ from typing import Any, Protocol
 from index import embedding, lexical
 from index.errors import ConfigError, GenerationError, IndexNotBuiltError, QuestionError
 from index.manifest import MANIFEST_FILE
-from index.nlp import load_nlp
+from index.nlp import load_nlp, load_parser
 from index.settings import Settings
 from index.store import ChunkStore, index_exists
 from qa.extractive import ExtractiveGenerator
@@ -62,6 +62,7 @@ class Engine:
         self._vectors_lock = threading.Lock()
         self.extractive = ExtractiveGenerator(
             parse=load_nlp(),
+            parse_text=load_parser(),
             noun_kind=NounKinds(self.embed_many),
             analyze=self.lexical.analyze,
             idf=self.lexical.idf,

@@ -33,6 +33,7 @@ from typing import Any
 
 import numpy as np
 
+from index.nlp import Entity, set_entities
 from index.text import jaccard, split_sentences, word_shingles
 from qa.claims import fact_clauses
 from qa.question import (
@@ -131,6 +132,7 @@ class ExtractiveGenerator:
         idf: Callable[[list[str]], dict[str, float]],
         embed_many: Callable[[list[str]], list[list[float]]],
         parse: Parse,
+        parse_text: Parse | None = None,
         noun_kind: NounKind | None = None,
     ) -> None:
         self.parse = parse
@@ -146,14 +148,35 @@ class ExtractiveGenerator:
             self._terms_of_word
         )
         self._parsed: Callable[[str], Any] = lru_cache(maxsize=PARSE_CACHE)(parse)
+        self._parsed_text: Callable[[str], Any] = lru_cache(maxsize=PARSE_CACHE)(
+            parse_text or parse
+        )
+        self._stored_entities = parse_text is not None
 
     def _terms_of_word(self, word: str) -> frozenset[str]:
         return frozenset(self._analyze(word))
 
-    def parse_sentence(self, sentence: str) -> Any:
+    def parse_question(self, text: str) -> Any:
+        """The question's full parse, entities included (cached)."""
+        return self._parsed(text)
+
+    def parse_sentence(self, sentence: str, passage: Passage | None = None) -> Any:
         """A corpus sentence's parse, for picking a short answer out of it (cached: the
-        same sentences answer many questions)."""
-        return self._parsed(sentence)
+        same sentences answer many questions). Its entities are the ones found at ingest
+        and stored with the passage: no NER runs at question time. (Passages of an index
+        built before entities were stored are parsed with NER.)"""
+        if not self._stored_entities or passage is None or not passage.entities:
+            return self._parsed(sentence)
+        doc = self._parsed_text(sentence)
+        found = []
+        for entity in passage.entities:
+            for match in re.finditer(re.escape(entity.text), sentence):
+                found.append(
+                    Entity(
+                        text=entity.text, label=entity.label, start=match.start(), end=match.end()
+                    )
+                )
+        return set_entities(doc, found)
 
     def read(self, query: str) -> Question:
         return read_question(query, self.parse, self.noun_kind)

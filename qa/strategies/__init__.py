@@ -13,7 +13,7 @@ from typing import Protocol
 
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question, Shape
-from qa.strategies import chronology, factoid, listing, summary, when, yesno
+from qa.strategies import chronology, comparison, factoid, listing, summary, when, yesno
 from qa.types import Answer, Passage
 
 
@@ -37,6 +37,7 @@ STRATEGIES: dict[Shape, Strategy] = {
     "summary": summary.answer,
     "latest": chronology.answer,
     "timeline": chronology.answer,
+    "comparison": comparison.answer,
 }
 
 

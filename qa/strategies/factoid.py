@@ -46,7 +46,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     for candidate in readable(found):
         if not names_covered(question, found, candidate, passages[candidate.passage], finder):
             continue
-        short = short_answer(question, candidate.sentence, finder, found)
+        short = short_answer(
+            question, candidate.sentence, finder, found, passages[candidate.passage]
+        )
         if short:
             return lead_answer(
                 question.full,
@@ -82,12 +84,13 @@ def short_answer(
     sentence: str,
     finder: ExtractiveGenerator,
     found: Evidence | None = None,
+    passage: Passage | None = None,
 ) -> str:
     """The span of ``sentence`` that answers the question, or ""."""
     if question.age:
         spans = age_spans(sentence)
         return spans[0][0] if spans else ""
-    doc = finder.parse_sentence(sentence)
+    doc = finder.parse_sentence(sentence, passage)
     tiers: list[list[tuple[str, int]]] = []
     if question.counted:
         tiers.append(counted_spans(doc, question.counted, finder.terms_of))
@@ -137,8 +140,9 @@ def _shared_by_claims(
         return answer
     labels = question.answer_labels or NAME_LABELS
     shared: list[str] | None = None
+    by_chunk = {p.chunk_id: p for p in passages}
     for citation in answer.citations:
-        doc = finder.parse_sentence(citation.quote)
+        doc = finder.parse_sentence(citation.quote, by_chunk.get(citation.chunk_id))
         names = [
             text for text, _ in entity_spans(doc, labels) if new_to(question, text, finder.terms_of)
         ]

@@ -27,7 +27,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     items: dict[str, str] = {}  # lower-case item -> as written
     sources: list[tuple[list[str], tuple[str, Passage, float]]] = []
     for candidate in readable(found):
-        doc = finder.parse_sentence(candidate.sentence)
+        doc = finder.parse_sentence(candidate.sentence, passages[candidate.passage])
         if question.answer_labels:
             spans = entity_spans(doc, question.answer_labels)
         else:

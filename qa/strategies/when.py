@@ -27,7 +27,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     candidates = readable(found)
     for candidate in candidates:
         passage = passages[candidate.passage]
-        doc = finder.parse_sentence(candidate.sentence)
+        doc = finder.parse_sentence(candidate.sentence, passage)
         for text, start in entity_spans(doc, DATE_LABELS):
             if not new_to(question, text, finder.terms_of):
                 continue

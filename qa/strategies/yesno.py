@@ -37,10 +37,10 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         passage = passages[candidate.passage]
         if not _supports(question, found, candidate, passage, finder):
             continue
-        doc = finder.parse_sentence(candidate.sentence)
+        doc = finder.parse_sentence(candidate.sentence, passage)
         if not _subject_agrees(doc, question, finder):
             continue
-        if _hedged(doc, question) and not _hedged(finder.parse_sentence(question.text), question):
+        if _hedged(doc, question) and not _hedged(finder.parse_question(question.text), question):
             continue
         negated = _negated(doc, question)
         verdict = "No" if negated != question.negated else "Yes"
@@ -230,8 +230,8 @@ def _contradicts(
     focus = finder.terms_of(question.focus_verb or question.focus_lemma) & found.weights.keys()
     if not focus or not focus <= set(candidate.terms):
         return False
-    asked = finder.parse_sentence(question.text)
-    sentence = finder.parse_sentence(candidate.sentence)
+    asked = finder.parse_question(question.text)
+    sentence = finder.parse_sentence(candidate.sentence, passage)
     around = set(candidate.terms) | finder.same_terms(found, passage.title)
     missing = [
         e

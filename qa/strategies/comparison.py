@@ -1,0 +1,122 @@
+"""Comparisons across outlets and dates ("Does the TechCrunch article report X, while The
+Verge's says Y?", "Was X reported before Y?").
+
+Each claim is checked against the articles of the outlet it names (or all, if it names
+none) with the sentence finder; a claim with no supporting sentence makes the answer the
+refusal. "Yes" comes only from a supporting sentence for every claim, one citation per
+claim. For "before"/"after" the two claims' articles are dated and the dates compared:
+"Yes"/"No" with both dates. Questions that ask whether coverage *changed* or stayed
+*consistent* need a judgement the sentences cannot give, and are refused rather than
+answered by default. A comparison asked with "which" is answered as a factoid.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+
+from qa.claims import fact_clauses
+from qa.dates import long_date_or_blank
+from qa.extractive import ExtractiveGenerator, compose, refusal, with_marker
+from qa.question import Question
+from qa.strategies import factoid
+from qa.types import Answer, Passage
+
+_FRAMING = re.compile(
+    r"\b(?:does|do|did|is|was|were|has|have|had|both|the|an?|articles?|reports?|reporting|"
+    r"stor(?:y|ies)|pieces?|coverage|published|posted|from|by|suggests?|suggested|impl(?:y|ies|ied)|"
+    r"indicates?|indicated|claims?|claimed|states?|stated|says?|said|reports? that|that|while|"
+    r"whereas|according to|as reported|portray(?:s|al)?|describe[sd]?|mentions?|mentioned|"
+    r"highlights?|highlighted|discuss(?:es|ed)?)\b",
+    re.I,
+)
+_ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to|following)\b", re.I)
+_JUDGEMENT = re.compile(
+    r"\b(?:change|changed|consistent|inconsisten\w*|differ\w*|same|similar|contradict\w*)\b", re.I
+)
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    if question.wh:
+        return factoid.answer(question, passages, finder)
+    if _JUDGEMENT.search(question.text):
+        return refusal(
+            question.full,
+            "whether the coverage changed or agrees is a judgement the sentences do not state",
+        )
+    outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+    order = _ORDER.search(question.text)
+    if order:
+        parts = [question.text[: order.start()], question.text[order.end() :]]
+    else:
+        parts = fact_clauses(question.text) or [question.text]
+    found: list[tuple[str, str, Passage, float]] = []  # claim, sentence, passage, score
+    for part in parts:
+        outlet = _named_outlet(part, outlets) or (
+            _named_outlet(question.text, outlets) if len(parts) == 1 else ""
+        )
+        pool = [p for p in passages if p.source == outlet] if outlet else passages
+        claim = _claim(part, outlets)
+        if not pool or len(claim.split()) < 2:
+            return refusal(question.full, f"no article of {outlet or 'any outlet'} found")
+        evidence = finder.evidence(finder.read(claim), pool)
+        if isinstance(evidence, str):
+            return refusal(question.full, f"{evidence} for {claim!r}")
+        best = evidence.best
+        found.append((claim, best.sentence, pool[best.passage], best.score))
+    if order:
+        return _ordered(question, order.group(1).lower(), found)
+    quoted = compose(question.full, [(s, p, score) for _, s, p, score in found])
+    number = {c.chunk_id: c.number for c in quoted.citations}
+    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for _, s, p, _ in found]
+    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
+    return replace(quoted, text=f"Yes {numbers}.\n" + "\n".join(lines), short_answer="Yes")
+
+
+def _ordered(
+    question: Question, relation: str, found: list[tuple[str, str, Passage, float]]
+) -> Answer:
+    """ "Was X reported before Y?": compare the two articles' publication dates."""
+    if len(found) != 2 or not (found[0][2].date and found[1][2].date):
+        return refusal(question.full, "the two reports' dates are not both known")
+    first, second = found[0][2].date[:10], found[1][2].date[:10]
+    if first == second:
+        return refusal(question.full, "both reports carry the same date")
+    earlier = first < second
+    wanted_earlier = relation in ("before", "earlier than", "prior to")
+    verdict = "Yes" if earlier == wanted_earlier else "No"
+    quoted = compose(question.full, [(s, p, score) for _, s, p, score in found])
+    number = {c.chunk_id: c.number for c in quoted.citations}
+    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for _, s, p, _ in found]
+    when = (
+        f"{long_date_or_blank(first)} is {'before' if earlier else 'after'} "
+        f"{long_date_or_blank(second)}"
+    )
+    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
+    return replace(
+        quoted,
+        text=f"{verdict} {numbers}: {when}.\n" + "\n".join(lines),
+        short_answer=verdict,
+    )
+
+
+def _where(passage: Passage) -> str:
+    return ", ".join(x for x in (passage.source, long_date_or_blank(passage.date)) if x)
+
+
+def _named_outlet(text: str, outlets: list[str]) -> str:
+    lower = text.lower()
+    for outlet in outlets:
+        name = outlet.split(" | ")[0].strip().lower()
+        if name and re.search(rf"\b{re.escape(name)}\b", lower):
+            return outlet
+    return ""
+
+
+def _claim(text: str, outlets: list[str]) -> str:
+    """The claim without the outlet and the framing ("Does the X article suggest that")."""
+    for outlet in outlets:
+        for name in {outlet, outlet.split(" | ")[0].strip()}:
+            text = re.sub(rf"\b{re.escape(name)}(?:'s)?", " ", text, flags=re.I)
+    text = _FRAMING.sub(" ", text)
+    return " ".join(text.replace("?", " ").split()).strip(" ,;")
