@@ -13,12 +13,13 @@ shared Chroma server changes the collection's marker), and nothing polls twice.
 
 from __future__ import annotations
 
-import re
 import threading
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
 from index.errors import IndexNotBuiltError, NewsdeskError
+from index.nlp import ENTITIES_KEY, decode_entities
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
 from qa.engine import Engine, get_engine
@@ -26,7 +27,8 @@ from qa.engine import Engine, get_engine
 
 @dataclass(frozen=True, kw_only=True)
 class DocumentInfo:
-    """One indexed article as the index describes it."""
+    """One indexed article as the index describes it; ``entities`` are the names (people,
+    organisations, places, events, products) found in it at ingest, most mentioned first."""
 
     title: str
     source: str
@@ -71,6 +73,9 @@ class Health:
         }
 
 
+NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "FAC", "EVENT", "PRODUCT"})
+MAX_ENTITIES = 5  # per article, most mentioned first
+
 _lock = threading.Lock()
 _cache: dict[Settings, tuple[Engine, IndexInfo]] = {}
 
@@ -114,10 +119,17 @@ def health(settings: Settings | None = None) -> Health:
 
 def _documents(engine: Engine) -> list[DocumentInfo]:
     by_doc: dict[str, dict[str, Any]] = {}
-    for metadata in engine.lexical.metadatas:
-        by_doc.setdefault(str(metadata.get("doc_id", "")), dict(metadata))
+    names: dict[str, Counter[str]] = {}
+    lexical = engine.lexical
+    for metadata, text in zip(lexical.metadatas, lexical.texts, strict=True):
+        doc_id = str(metadata.get("doc_id", ""))
+        by_doc.setdefault(doc_id, dict(metadata))
+        counted = names.setdefault(doc_id, Counter())
+        for entity in decode_entities(metadata.get(ENTITIES_KEY), text):
+            if entity.label in NAME_LABELS and len(entity.text.strip()) > 1:
+                counted[" ".join(entity.text.split())] += 1
     ordered = sorted(
-        by_doc.values(), key=lambda m: (-int(m.get("date_int") or 0), str(m.get("title", "")))
+        by_doc.items(), key=lambda kv: (-int(kv[1].get("date_int") or 0), str(kv[1].get("title")))
     )
     return [
         DocumentInfo(
@@ -125,15 +137,7 @@ def _documents(engine: Engine) -> list[DocumentInfo]:
             source=str(m.get("source", "")),
             date=str(m.get("date", "")),
             url=str(m.get("url", "")),
-            entities=_entities(m),
+            entities=tuple(name for name, _ in names[doc_id].most_common(MAX_ENTITIES)),
         )
-        for m in ordered
+        for doc_id, m in ordered
     ]
-
-
-def _entities(metadata: dict[str, Any]) -> tuple[str, ...]:
-    """Entities stored at ingest (a delimited string, as Chroma holds no lists), if any."""
-    raw = metadata.get("entities")
-    if not isinstance(raw, str) or not raw.strip():
-        return ()
-    return tuple(dict.fromkeys(e.strip() for e in re.split(r"[|;\n]", raw) if e.strip()))

@@ -160,3 +160,17 @@ def test_uploads_are_refused_to_whoever_may_not_upload(tmp_path: Path) -> None:
 )
 def test_message_text_flattens_what_gradio_sends(content: object, text: str) -> None:
     assert message_text(content) == text
+
+
+def test_index_info_lists_articles_newest_first_with_their_names(settings: Settings) -> None:
+    from qa import health, index_info
+
+    documents = index_info(settings).documents
+    assert len(documents) == 5 and documents[0].title.startswith("Lavrov visits Pakistan")
+    dates = [d.date for d in documents if d.date]
+    assert dates == sorted(dates, reverse=True)
+    names = {name for d in documents for name in d.entities}
+    assert {"Pakistan", "Afghanistan"} <= names
+    assert not any(name.startswith("[") for name in names)  # decoded, not the stored JSON
+    state = health(settings)
+    assert state.ok and state.to_dict()["documents"] == 5
