@@ -26,6 +26,7 @@ LABEL_NOUNS: dict[str, str] = {
     "EVENT": "event war battle summit tournament",
     "WORK_OF_ART": "book film movie song album show",
     "FAC": "building airport bridge stadium",
+    "MONEY": "price cost salary fine fee revenue damages money payment",
 }
 # The closest typical noun must be this similar: "countries" 0.85, "officials" 0.60,
 # "lawmakers" 0.59 name a kind; "resolution" 0.38, "points" 0.41, "weapons" 0.55 do not.

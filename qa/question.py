@@ -361,13 +361,17 @@ def _answer_kind(
     if wh == "where":
         return PLACE_LABELS, False, False
     if head and noun_kind is not None:
-        return noun_kind(head), False, False
+        kind = noun_kind(head)
+        # "What salary …?", "What fine …?": an amount, which a sentence must state
+        return kind, kind == {"MONEY"}, False
     return frozenset(), False, False
 
 
 def _shape(
     lower: str, tokens: list[Any], wh_token: Any, head: str, labels: frozenset[str]
 ) -> Shape:
+    if re.search(r"\bhow (?:many|much)\b", lower):
+        return "factoid"  # "How many … so far?" asks a number, not a timeline
     if _SUMMARY.search(lower):
         return "summary"
     if _TIMELINE.search(lower):

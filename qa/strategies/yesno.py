@@ -199,6 +199,8 @@ def _hedged(doc: Any, question: Question) -> bool:
     for verb in verbs:
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
             return True
+        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
+            return True  # "if Ohtani signs with …"
         if verb.dep_ in ("xcomp", "ccomp") and verb.head.pos_ == "VERB":
             return True
     return False
