@@ -1,6 +1,8 @@
 """The default answer generator: extractive, offline, deterministic.
 
-It answers with the corpus's own sentences. Each sentence of the top passages is scored
+``generate`` reads the question (``qa.question``) and hands it to the strategy for its
+shape (``qa.strategies``); this module is the sentence finder they all build on. It
+answers with the corpus's own sentences. Each sentence of the top passages is scored
 for the question:
 
 * coverage: the IDF-weighted share of the question's content terms in the sentence

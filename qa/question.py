@@ -395,7 +395,7 @@ def _shape(
         return "summary"
     if _TIMELINE.search(lower):
         return "timeline"
-    if _LATEST.search(lower) and not re.search(r"\bhow (?:many|much)\b", lower):
+    if _LATEST.search(lower):
         return "latest"
     first = tokens[0] if tokens else None
     if first is not None and wh_token is None and lower.rstrip().endswith("?"):
