@@ -1,0 +1,285 @@
+"""The answer strategies, one per question shape, on small scripted passages.
+
+The questions are parsed by the real spaCy model; embeddings are the scripted
+word-overlap vectors of test_extractive, so what is chosen can be asserted.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from index.nlp import load_nlp
+from qa.dates import resolve
+from qa.extractive import ExtractiveGenerator
+from qa.question import read_question
+from qa.types import Passage
+from tests.test_extractive import analyze, embed_many, idf
+
+
+def passage(n: int, text: str, *, day: str = "2023-10-01", source: str = "Test Wire") -> Passage:
+    return Passage(
+        chunk_id=f"chunk-{n}",
+        text=text,
+        title=f"Article {n}",
+        source=source,
+        date=day,
+        url="",
+        file="news.txt",
+        doc_id=f"doc-{n}",
+        score=1.0,
+    )
+
+
+@pytest.fixture
+def generator() -> ExtractiveGenerator:
+    return ExtractiveGenerator(analyze=analyze, idf=idf, embed_many=embed_many, parse=load_nlp())
+
+
+@pytest.mark.parametrize(
+    ("question", "shape"),
+    [
+        ("Did Russia give Pakistan helicopters?", "yesno"),
+        ("Under the Doha deal, did the US promise to withdraw?", "yesno"),
+        ("Which countries attended the talks?", "list"),
+        ("When was the deal signed?", "when"),
+        ("How many helicopters did Russia give?", "factoid"),
+        ("Summarize the coverage of the trial", "summary"),
+        ("What's the latest on the pipeline?", "latest"),
+        ("How did the dispute develop?", "timeline"),
+        ("Did both TechCrunch and The Verge report the outage?", "comparison"),
+        ("Why did the talks fail?", "explain"),
+        ("How many subscribers has the service signed up so far?", "factoid"),
+    ],
+)
+def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
+    assert read_question(question, load_nlp()).shape == shape
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "meant"),
+    [
+        ("last year", "2018-02-20", "2017"),
+        ("Friday", "2018-02-20", "Friday, 16 February 2018"),  # the 20th was a Tuesday
+        ("yesterday", "2021-04-07", "6 April 2021"),
+        ("last month", "2021-01-15", "December 2020"),
+        ("February", "2021-03-18", "February 2021"),
+        ("on 7 April 2021", "2023-01-01", "on 7 April 2021"),  # already absolute
+    ],
+)
+def test_a_relative_date_is_resolved_against_the_article_s_date(
+    expression: str, published: str, meant: str
+) -> None:
+    resolved = resolve(expression, published)
+    assert resolved is not None and resolved.text == meant
+
+
+def test_an_expression_that_names_no_date_resolves_to_nothing() -> None:
+    assert resolve("the other day", "") is None
+
+
+def test_when_gives_the_relative_date_made_absolute_and_says_how(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Last year, Russia delivered four helicopters to Pakistan.", day="2018-02-20")
+    ]
+    answer = generator.generate("When did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.shape == "when" and answer.short_answer == "2017"
+    assert "counted from the article's date, 20 February 2018" in answer.text
+
+
+def test_without_a_date_in_the_evidence_when_gives_the_publication_date_labelled(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "Russia delivered four helicopters to Pakistan.", day="2021-04-07")]
+    answer = generator.generate("When did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.short_answer == "7 April 2021 (publication date)"
+    assert answer.citations
+
+
+def test_yes_needs_a_sentence_with_every_name_and_the_verb(generator: ExtractiveGenerator) -> None:
+    passages = [passage(1, "Russia delivered four helicopters to Pakistan in March.")]
+    answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.shape == "yesno" and answer.text.startswith("Yes [1]. — ")
+    assert answer.short_answer == "Yes"
+
+
+def test_a_negated_sentence_gives_no(generator: ExtractiveGenerator) -> None:
+    passages = [passage(1, "Russia did not deliver helicopters to Pakistan last year.")]
+    answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.short_answer == "No" and answer.citations
+
+
+def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerator) -> None:
+    passages = [passage(1, "Russia pledged to deliver helicopters to Pakistan next year.")]
+    answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.refused
+
+
+def test_a_sentence_missing_one_of_the_claim_s_names_is_no_yes(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "Russia delivered four helicopters to Afghanistan in March.")]
+    answer = generator.generate("Did Russia deliver helicopters to Iran?", passages)
+    assert answer.short_answer != "Yes"
+
+
+def test_a_yes_no_question_is_never_answered_with_a_bare_sentence(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The weather in Moscow was cold and grey all week long.")]
+    answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)
+    assert answer.refused or answer.short_answer in ("Yes", "No")
+
+
+def test_a_list_gives_every_item_of_the_asked_kind_once_in_order() -> None:
+    passages = [
+        passage(
+            1,
+            "Delegations from China, Iran and India attended the Moscow talks on Afghanistan.",
+        )
+    ]
+    places = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=embed_many,
+        parse=load_nlp(),
+        noun_kind=lambda noun: frozenset({"GPE"}) if noun.startswith("countr") else frozenset(),
+    )
+    answer = places.generate("Which countries attended the Moscow talks on Afghanistan?", passages)
+    assert answer.shape == "list"
+    assert answer.short_answer == "China, Iran, India"
+    assert answer.text.startswith("China, Iran and India [1].")
+
+
+def test_the_latest_puts_the_newest_article_first_and_a_timeline_the_oldest(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1, "The pipeline project was first proposed by the two governments.", day="2015-05-01"
+        ),
+        passage(
+            2,
+            "Construction of the pipeline project began near Karachi this week.",
+            day="2021-04-07",
+        ),
+        passage(3, "The pipeline project stalled over financing terms again.", day="2018-02-20"),
+    ]
+    latest = generator.generate("What's the latest on the pipeline project?", passages)
+    assert latest.shape == "latest"
+    assert latest.text.index("7 April 2021") < latest.text.index("20 February 2018")
+    assert latest.short_answer.startswith("7 April 2021")
+    timeline = generator.generate("Give me a timeline of the pipeline project", passages)
+    assert timeline.shape == "timeline"
+    assert timeline.text.index("1 May 2015") < timeline.text.index("7 April 2021")
+
+
+def test_a_summary_groups_sentences_under_their_article_oldest_first(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "The pipeline project will carry gas from Karachi to Lahore.",
+            day="2021-04-07",
+            source="Reuters",
+        ),
+        passage(
+            2,
+            "The pipeline project was agreed between Russia and Pakistan.",
+            day="2018-02-20",
+            source="Dawn",
+        ),
+    ]
+    answer = generator.generate("Summarize the coverage of the pipeline project", passages)
+    assert answer.shape == "summary" and len(answer.citations) == 2
+    assert answer.text.index("Dawn, 20 February 2018") < answer.text.index("Reuters, 7 April 2021")
+
+
+def test_a_summary_of_something_no_passage_is_about_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The weather in Moscow was cold and grey all week long.")]
+    assert generator.generate("Summarize the coverage of the cricket final", passages).refused
+
+
+def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(
+            1,
+            "Apple unveiled its new headset at the developer conference.",
+            day="2023-06-05",
+            source="The Verge",
+        ),
+        passage(
+            2,
+            "Google announced its new phone at an event in New York.",
+            day="2023-10-04",
+            source="TechCrunch",
+        ),
+    ]
+    answer = generator.generate(
+        "Was the Verge report on Apple's new headset published before the TechCrunch report on Google's new phone?",
+        passages,
+    )
+    assert answer.shape == "comparison" and answer.short_answer == "Yes"
+    assert "5 June 2023 is before 4 October 2023" in answer.text
+    assert len(answer.citations) == 2
+
+
+def test_whether_coverage_changed_is_refused_rather_than_guessed(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1, "Apple unveiled its new headset at the developer conference.", source="The Verge"
+        )
+    ]
+    answer = generator.generate(
+        "Did both The Verge and TechCrunch report consistent views on Apple's headset?", passages
+    )
+    assert answer.refused
+
+
+def test_who_did_it_is_the_agent_of_a_passive_sentence(generator: ExtractiveGenerator) -> None:
+    passages = [passage(1, "The delegation was led at the talks in Moscow by a senior official.")]
+    answer = generator.generate("Who led the delegation at the talks in Moscow?", passages)
+    assert answer.short_answer == "senior official"
+
+
+def test_a_who_question_whose_sentence_names_no_one_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The delegation at the talks in Moscow was large and arrived early.")]
+    assert generator.generate("Who led the delegation at the talks in Moscow?", passages).refused
+
+
+def test_the_dates_module_formats_days_the_english_way() -> None:
+    from qa.dates import long_date
+
+    assert long_date(date(2021, 4, 7)) == "7 April 2021"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("noun", "labels"),
+    [
+        ("countries", {"GPE"}),
+        ("companies", {"ORG"}),
+        ("officials", {"PERSON"}),
+        ("salary", {"MONEY"}),
+        ("resolution", set()),  # names no kind: answered by phrases headed by the noun
+    ],
+)
+def test_a_noun_is_mapped_to_the_entity_kind_it_names_by_the_real_model(
+    noun: str, labels: set[str]
+) -> None:
+    from index import embedding
+    from index.settings import Settings
+    from qa.nouns import NounKinds
+
+    kinds = NounKinds(lambda texts: embedding.embed_texts(Settings(), texts))
+    assert set(kinds(noun)) == labels
