@@ -213,7 +213,14 @@ def pick_file(page, path: Path, evidence: Path) -> None:  # type: ignore[no-unty
             uploader.get_by_role("button", name="Click to upload").click()
         chooser.value.set_files(str(path))
         try:
-            uploader.get_by_text(path.name).first.wait_for(timeout=90_000)
+            # The name as the page shows it (innerText): a first matching element may be
+            # a hidden copy even while the visible row already names the file.
+            page.wait_for_function(
+                "([selector, name]) => (document.querySelector(selector)?.innerText ?? '')"
+                ".includes(name)",
+                arg=["#nd-upload", path.name],
+                timeout=90_000,
+            )
             return
         except PlaywrightTimeoutError:
             page.screenshot(path=str(evidence / f"upload-miss-{attempt}.png"), full_page=True)
