@@ -48,11 +48,17 @@ def test_a_reload_keeps_the_conversation_and_the_sidebar_lists_it(
     page.wait_for_selector("#nd-question textarea", timeout=60_000)
     ask_in_page(page, HELICOPTERS)
     wait_for_answers(page, 1)
+    page.wait_for_function("() => JSON.stringify(localStorage).length > 2", timeout=60_000)
+    saved_once = page.evaluate("() => JSON.stringify(localStorage).length")
     ask_in_page(page, KABULOV)
     wait_for_answers(page, 2)
     page.locator("#nd-sources #source-1").wait_for(timeout=30_000)
     cards_before = page.locator("#nd-sources").inner_text()
-    page.wait_for_timeout(1500)  # the save into the browser follows the answer
+    # the save into the browser follows the answer: wait until the second turn is stored
+    page.wait_for_function(
+        "(before) => JSON.stringify(localStorage).length > before", arg=saved_once, timeout=60_000
+    )
+    page.wait_for_timeout(500)
 
     page.reload()
     page.wait_for_selector("#nd-question textarea", timeout=60_000)
