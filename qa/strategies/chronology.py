@@ -12,8 +12,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.dates import long_date_or_blank
-from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.extractive import Candidate, ExtractiveGenerator, compose, with_marker
 from qa.question import Question
+from qa.strategies.common import topic_evidence
 from qa.types import Answer, Passage
 
 MIN_RELEVANCE = 0.6  # an article's best sentence keeps this share of the best score
@@ -21,10 +22,9 @@ MAX_ARTICLES = 6
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
-    topic = finder.read(question.topic or question.text)
-    found = finder.evidence(topic, passages)
-    if isinstance(found, str):
-        return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
+    found = topic_evidence(question, passages, finder)
+    if isinstance(found, Answer):
+        return found
     key: dict[str, Candidate] = {}
     for candidate in found.candidates:  # best first
         if candidate.score < MIN_RELEVANCE * found.best.score:

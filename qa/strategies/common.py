@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import mentions
 from qa.types import Answer, Passage
@@ -34,6 +34,18 @@ def lead_answer(
     lead = lead.rstrip(". ")
     text = f"{lead} {numbers}. — {quoted.text}"
     return replace(quoted, text=text, short_answer=short)
+
+
+def topic_evidence(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Evidence | Answer:
+    """For a summary, "latest" or timeline question: the evidence about its topic (the
+    question without its framing words), or the refusal when nothing retrieved is about it."""
+    topic = finder.read(question.topic or question.text)
+    found = finder.evidence(topic, passages)
+    if isinstance(found, str):
+        return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
+    return found
 
 
 def capitalised(text: str) -> str:

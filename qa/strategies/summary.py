@@ -15,8 +15,9 @@ from dataclasses import replace
 import numpy as np
 
 from qa.dates import long_date_or_blank
-from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.extractive import Candidate, ExtractiveGenerator, compose, with_marker
 from qa.question import Question
+from qa.strategies.common import topic_evidence
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
@@ -27,10 +28,9 @@ MMR_LAMBDA = 0.7
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
-    topic = finder.read(question.topic or question.text)
-    found = finder.evidence(topic, passages)
-    if isinstance(found, str):
-        return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
+    found = topic_evidence(question, passages, finder)
+    if isinstance(found, Answer):
+        return found
     pool = [
         c for c in found.candidates if not c.pair and c.score >= MIN_RELEVANCE * found.best.score
     ]

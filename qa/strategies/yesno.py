@@ -109,10 +109,9 @@ def _supports(
             return False
     if focus and not focus <= own:
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
+    names = _name_terms(question, finder, found)
     rest = {
-        t: w
-        for t, w in found.weights.items()
-        if t not in focus and not any(t in n for n in _name_terms(question, finder, found))
+        t: w for t, w in found.weights.items() if t not in focus and not any(t in n for n in names)
     }
     if not rest:
         return bool(focus) or candidate.coverage >= 0.99
