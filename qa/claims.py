@@ -9,6 +9,16 @@ the extractive generator looks for one supporting sentence per claim.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from index.text import split_sentences
+from qa.types import Passage
+
+# A sentence at least this similar (MiniLM cosine) to a claim makes its passage evidence
+# for the claim (set on the MultiHop-RAG tuning third; see qa.strategies.inference).
+CLAIM_SIMILARITY = 0.5
 
 _FACT_SPLIT = re.compile(
     r",\s*(?:and|while|whereas|but|yet)?\s*|;\s*|\s+(?:while|whereas)\s+|\s+and\s+(?=(?:is|was|are|were|has|had|also)\b)",
@@ -34,3 +44,44 @@ def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[s
         if len(words) >= 4:
             parts.append(part)
     return parts if len(parts) > 1 else []
+
+
+@dataclass(frozen=True)
+class Support:
+    """A passage's sentence closest to one claim, and how close it is."""
+
+    passage: int
+    sentence: str
+    similarity: float
+
+
+def supports(
+    claims: Sequence[tuple[str, frozenset[str]]],
+    passages: list[Passage],
+    embed: Callable[[list[str]], Any],
+) -> list[list[Support]]:
+    """For each (claim, its outlets) the passages of those outlets (of any, if none) whose
+    closest sentence is within CLAIM_SIMILARITY of the claim, closest first. ``embed``
+    gives unit vectors (a matrix, one row per text)."""
+    sentences: list[tuple[int, str]] = [
+        (i, s)
+        for i, p in enumerate(passages)
+        for paragraph in p.text.split("\n\n")
+        for s in split_sentences(paragraph)
+        if len(s.split()) >= 4
+    ]
+    if not sentences or not claims:
+        return [[] for _ in claims]
+    vectors = embed([c for c, _ in claims] + [s for _, s in sentences])
+    similarity = vectors[len(claims) :] @ vectors[: len(claims)].T  # sentences × claims
+    out: list[list[Support]] = []
+    for j, (_, outlets) in enumerate(claims):
+        best: dict[int, Support] = {}
+        for row, (i, sentence) in enumerate(sentences):
+            if outlets and passages[i].source not in outlets:
+                continue
+            score = float(similarity[row, j])
+            if score >= CLAIM_SIMILARITY and (i not in best or score > best[i].similarity):
+                best[i] = Support(i, sentence, score)
+        out.append(sorted(best.values(), key=lambda s: -s.similarity))
+    return out

@@ -386,6 +386,13 @@ def _answer_kind(
     return frozenset(), False, False
 
 
+def _asks_a_name(wh_token: Any, head: str) -> bool:
+    """ "Who …?", "Which company …?", "What institution …?": a question for a name."""
+    if wh_token is None:
+        return False
+    return wh_token.lower_ in ("who", "whom") or (wh_token.lower_ in ("which", "what") and bool(head))
+
+
 def _shape(
     lower: str, tokens: list[Any], wh_token: Any, head: str, labels: frozenset[str]
 ) -> Shape:
@@ -395,7 +402,10 @@ def _shape(
         return "summary"
     if _TIMELINE.search(lower):
         return "timeline"
-    if _LATEST.search(lower):
+    latest = {m.group(0) for m in _LATEST.finditer(lower)}
+    if latest and not (latest <= {"recently", "recent"} and _asks_a_name(wh_token, head)):
+        # "Which company, recently reviewed by TechCrunch, …?" asks a name: "recently"
+        # places a fact in time there, it does not ask for the newest coverage.
         return "latest"
     first = tokens[0] if tokens else None
     if first is not None and wh_token is None and lower.rstrip().endswith("?"):

@@ -44,4 +44,6 @@ STRATEGIES: dict[Shape, Strategy] = {
 def answer_by_shape(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer:
+    if question.shape == "yesno" and comparison.orders_reports(question, passages):
+        return comparison.answer(question, passages, finder)
     return STRATEGIES.get(question.shape, _sentences)(question, passages, finder)

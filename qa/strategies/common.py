@@ -3,8 +3,9 @@ writing "<short answer> [n]. — “<the sentence>”"."""
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
+from index.text import split_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import mentions
@@ -12,6 +13,9 @@ from qa.types import Answer, Passage
 
 READ_CANDIDATES = 3  # sentences searched for a short answer, best first
 MIN_SHARE_OF_BEST = 0.85  # a lower-ranked sentence must score this close to the best
+# A sentence this close (MiniLM cosine) to a summary's or timeline's topic is about it
+# when the sentence finder finds no sentence sharing the topic's words.
+TOPIC_SIMILARITY = 0.45
 
 
 def readable(found: Evidence) -> list[Candidate]:
@@ -36,16 +40,59 @@ def lead_answer(
     return replace(quoted, text=text, short_answer=short)
 
 
+@dataclass(frozen=True)
+class TopicEvidence:
+    """The sentences about a summary's, "latest" or timeline question's topic, best first."""
+
+    best: Candidate
+    candidates: list[Candidate]
+
+
 def topic_evidence(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
-) -> Evidence | Answer:
+) -> TopicEvidence | Answer:
     """For a summary, "latest" or timeline question: the evidence about its topic (the
-    question without its framing words), or the refusal when nothing retrieved is about it."""
+    question without its framing words), or the refusal when nothing retrieved is about it.
+
+    The sentence finder asks a sentence to share the topic's words; a topic in other words
+    ("the most recent status of the talks" for "the talks have made little headway") is
+    found by meaning instead: sentences within TOPIC_SIMILARITY of it, in passages that
+    name every name the question names."""
     topic = finder.read(question.topic or question.text)
     found = finder.evidence(topic, passages)
-    if isinstance(found, str):
+    if not isinstance(found, str):
+        return TopicEvidence(found.best, found.candidates)
+    close = _close_to(topic.full, question, passages, finder)
+    if not close:
         return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
-    return found
+    return TopicEvidence(close[0], close)
+
+
+def _close_to(
+    topic: str, question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[Candidate]:
+    named = [
+        i
+        for i, p in enumerate(passages)
+        if all(mentions(f"{p.title} {p.text}", name) for name in question.names)
+    ]
+    sentences = [
+        (i, s)
+        for i in named
+        for paragraph in passages[i].text.split("\n\n")
+        for s in split_sentences(paragraph)
+        if len(s.split()) >= 4
+    ]
+    if not sentences:
+        return []
+    vectors = finder.embed([topic] + [s for _, s in sentences])
+    similarity = vectors[1:] @ vectors[0]
+    close = [
+        Candidate(s, i, 0.0, 0.0, frozenset(), similarity=float(x), score=float(x))
+        for (i, s), x in zip(sentences, similarity, strict=True)
+        if x >= TOPIC_SIMILARITY
+    ]
+    return sorted(close, key=lambda c: (-c.score, c.passage))
 
 
 def capitalised(text: str) -> str:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.claims import fact_clauses
+from qa.claims import fact_clauses, supports
 from qa.dates import long_date_or_blank
 from qa.extractive import ExtractiveGenerator, compose, refusal, with_marker
 from qa.question import Question
@@ -31,6 +31,8 @@ _FRAMING = re.compile(
     re.I,
 )
 _ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to|following)\b", re.I)
+_NEGATED = re.compile(r"\b(?:not|never|no|without|fail(?:s|ed|ing)?|lack\w*|n't)\b", re.I)
+OUTLET_WORDS = 6  # "… before 'The Verge' reported …": the outlet opens the second side
 _JUDGEMENT = re.compile(
     r"\b(?:change|changed|consistent|inconsisten\w*|differ\w*|same|similar|contradict\w*)\b", re.I
 )
@@ -47,7 +49,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
     order = _ORDER.search(question.text)
     if order:
-        parts = [question.text[: order.start()], question.text[order.end() :]]
+        return _ordered_claims(question, order, passages, outlets, finder)
     else:
         parts = fact_clauses(question.text) or [question.text]
     found: list[tuple[str, str, Passage, float]] = []  # claim, sentence, passage, score
@@ -64,13 +66,52 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             return refusal(question.full, f"{evidence} for {claim!r}")
         best = evidence.best
         found.append((claim, best.sentence, pool[best.passage], best.score))
-    if order:
-        return _ordered(question, order.group(1).lower(), found)
     quoted = compose(question.full, [(s, p, score) for _, s, p, score in found])
     number = {c.chunk_id: c.number for c in quoted.citations}
     lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for _, s, p, _ in found]
     numbers = "".join(f"[{c.number}]" for c in quoted.citations)
     return replace(quoted, text=f"Yes {numbers}.\n" + "\n".join(lines), short_answer="Yes")
+
+
+def orders_reports(question: Question, passages: list[Passage]) -> bool:
+    """Whether a yes/no question asks if one outlet's report came before or after
+    another's ("Did TechCrunch report X before The Verge reported Y?"): an order word
+    with an outlet named on each side."""
+    order = _ORDER.search(question.text)
+    if not order:
+        return False
+    outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+    before, after = question.text[: order.start()], question.text[order.end() :]
+    opening = " ".join(after.split()[:OUTLET_WORDS])
+    return bool(_named_outlet(before, outlets) and _named_outlet(opening, outlets))
+
+
+def _ordered_claims(
+    question: Question,
+    order: re.Match[str],
+    passages: list[Passage],
+    outlets: list[str],
+    finder: ExtractiveGenerator,
+) -> Answer:
+    """ "Did TechCrunch report X before The Verge reported Y?": each side's article is
+    the passage (of the outlet that side names) with the sentence closest to its claim,
+    close enough to count as evidence (``inference.CLAIM_SIMILARITY``); their dates
+    decide."""
+    sides = [question.text[: order.start()], question.text[order.end() :]]
+    claims: list[tuple[str, frozenset[str]]] = []
+    for side in sides:
+        outlet = _named_outlet(side, outlets)
+        claims.append((_claim(side, outlets), frozenset({outlet}) if outlet else frozenset()))
+    found: list[tuple[str, str, Passage, float]] = []
+    for (claim, _), support in zip(claims, supports(claims, passages, finder.embed), strict=True):
+        if _NEGATED.search(claim):
+            # Similarity cannot tell "failed to report X" from "reported X".
+            return refusal(question.full, f"a negated claim cannot be checked: {claim!r}")
+        if len(claim.split()) < 2 or not support:
+            return refusal(question.full, f"no article found that reports {claim!r}")
+        best = support[0]
+        found.append((claim, best.sentence, passages[best.passage], best.similarity))
+    return _ordered(question, order.group(1).lower(), found)
 
 
 def _ordered(

@@ -26,6 +26,7 @@ from qa.spans import (
     role_spans,
     same_name,
 )
+from qa.strategies import inference
 from qa.strategies.common import capitalised, lead_answer, names_covered, readable
 from qa.types import Answer, Passage
 
@@ -39,7 +40,8 @@ NAME_LABELS = frozenset(
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
     if len(fact_clauses(question.text)) > 1:
-        return _shared_by_claims(question, passages, finder)
+        shared = inference.answer(question, passages, finder)
+        return shared or _shared_by_claims(question, passages, finder)
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
