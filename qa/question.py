@@ -390,7 +390,9 @@ def _asks_a_name(wh_token: Any, head: str) -> bool:
     """ "Who …?", "Which company …?", "What institution …?": a question for a name."""
     if wh_token is None:
         return False
-    return wh_token.lower_ in ("who", "whom") or (wh_token.lower_ in ("which", "what") and bool(head))
+    return wh_token.lower_ in ("who", "whom") or (
+        wh_token.lower_ in ("which", "what") and bool(head)
+    )
 
 
 def _shape(

@@ -6,11 +6,12 @@ word-overlap vectors of test_extractive, so what is chosen can be asserted.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 
 import pytest
 
-from index.nlp import load_nlp
+from index.nlp import Entity, load_nlp
 from qa.dates import resolve
 from qa.extractive import ExtractiveGenerator
 from qa.question import read_question
@@ -283,3 +284,121 @@ def test_a_noun_is_mapped_to_the_entity_kind_it_names_by_the_real_model(
 
     kinds = NounKinds(lambda texts: embedding.embed_texts(Settings(), texts))
     assert set(kinds(noun)) == labels
+
+
+def test_did_one_outlet_report_before_another_is_decided_by_the_two_articles_dates(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Google announced its new phone at an event in New York.",
+            day="2023-10-04",
+            source="TechCrunch",
+        ),
+        passage(
+            2,
+            "Apple unveiled its new headset at the developer conference.",
+            day="2023-06-05",
+            source="The Verge",
+        ),
+    ]
+    answer = generator.generate(
+        "Did TechCrunch report that Google announced its new phone before The Verge reported "
+        "that Apple unveiled its new headset?",
+        passages,
+    )
+    assert answer.short_answer == "No"
+    assert "4 October 2023 is after 5 June 2023" in answer.text
+    assert len(answer.citations) == 2
+
+
+def test_a_negated_claim_in_an_ordering_question_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Google announced its new phone in New York.", source="TechCrunch"),
+        passage(2, "Apple unveiled its new headset.", day="2023-06-05", source="The Verge"),
+    ]
+    answer = generator.generate(
+        "Did TechCrunch fail to report that Google announced its new phone before The Verge "
+        "reported that Apple unveiled its new headset?",
+        passages,
+    )
+    assert answer.refused
+
+
+def _with_entities(p: Passage, *names: tuple[str, str]) -> Passage:
+    found = [
+        Entity(text=n, label=label, start=p.text.index(n), end=p.text.index(n) + len(n))
+        for n, label in names
+    ]
+    return replace(p, entities=found)
+
+
+MULTI_HOP = (
+    "Which company, described by TechCrunch as paying billions to stay the default search "
+    "engine on phones, is also accused by The Verge of harming news publishers revenue?"
+)
+
+
+def test_a_multi_hop_which_question_names_what_every_claim_s_evidence_shares(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        _with_entities(
+            passage(
+                1,
+                "Globex pays billions to stay the default search engine on phones, Initech says.",
+                source="TechCrunch",
+            ),
+            ("Globex", "ORG"),
+            ("Initech", "ORG"),
+        ),
+        _with_entities(
+            passage(
+                2,
+                "Publishers say Globex is harming news publishers revenue with its search.",
+                source="The Verge",
+            ),
+            ("Globex", "ORG"),
+        ),
+    ]
+    answer = generator.generate(MULTI_HOP, passages)
+    assert answer.short_answer == "Globex"
+    assert answer.text.startswith("Globex [1][2].")
+    assert len(answer.citations) == 2
+
+
+def test_a_multi_hop_which_question_whose_claims_share_no_name_gets_no_name(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        _with_entities(
+            passage(
+                1,
+                "Globex pays billions to stay the default search engine on phones.",
+                source="TechCrunch",
+            ),
+            ("Globex", "ORG"),
+        ),
+        _with_entities(
+            passage(
+                2,
+                "Publishers say Initech is harming news publishers revenue with its ads.",
+                source="The Verge",
+            ),
+            ("Initech", "ORG"),
+        ),
+    ]
+    answer = generator.generate(MULTI_HOP, passages)
+    assert answer.short_answer not in ("Globex", "Initech")
+
+
+def test_recently_in_a_which_question_places_a_fact_rather_than_asking_the_latest() -> None:
+    nlp = load_nlp()
+    assert (
+        read_question("Which company, recently reviewed by TechCrunch, makes it?", nlp).shape
+        == "factoid"
+    )
+    assert read_question("What is the most recent news on the pipeline?", nlp).shape == "latest"

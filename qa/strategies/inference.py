@@ -68,9 +68,7 @@ def answer(
     for name, forms in names.items():
         chosen: list[Support] = []
         for found in evidence:
-            with_name = [
-                s for s in found if _mentions_any(passages[s.passage], forms)
-            ]
+            with_name = [s for s in found if _mentions_any(passages[s.passage], forms)]
             if not with_name:
                 break
             chosen.append(max(with_name, key=lambda s: s.similarity))
