@@ -88,6 +88,21 @@ def resolve(expression: str, published: str) -> Resolved | None:
     return None
 
 
+def sort_key(resolved: str) -> tuple[int, int, int] | None:
+    """ "Friday, 16 February 2018" → (2018, 2, 16); "March 2021" → (2021, 3, 0); "2019" →
+    (2019, 0, 0); None without a year. A month or year sorts before its days."""
+    year = _YEAR.search(resolved)
+    if not year:
+        return None
+    month = _MONTH.search(resolved)
+    number = MONTHS.index(month.group(1).lower()) + 1 if month else 0
+    rest = resolved.replace(year.group(0), " ")
+    if month:
+        rest = rest.replace(month.group(0), " ")
+    day = _DAY.search(rest) if month else None
+    return int(year.group(1)), number, int(day.group(1)) if day else 0
+
+
 def long_date_or_blank(iso: str) -> str:
     """ "2021-04-07" → "7 April 2021"; "" for no or an unreadable date."""
     try:

@@ -175,7 +175,24 @@ def test_the_latest_puts_the_newest_article_first_and_a_timeline_the_oldest(
     assert latest.short_answer.startswith("7 April 2021")
     timeline = generator.generate("Give me a timeline of the pipeline project", passages)
     assert timeline.shape == "timeline"
-    assert timeline.text.index("1 May 2015") < timeline.text.index("7 April 2021")
+    assert timeline.text.index("1 May 2015") < timeline.text.index("April 2021")
+
+
+def test_a_timeline_inside_one_article_follows_the_dates_its_sentences_state(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "The pipeline talks resumed in March 2019 after a long pause. "
+            "The pipeline talks first began in November 2016 in Moscow. "
+            "The pipeline talks ended last year without a deal.",
+            day="2021-04-07",
+        )
+    ]
+    timeline = generator.generate("Give me a timeline of the pipeline talks", passages)
+    lines = timeline.text.splitlines()
+    assert [line.split(" — ")[0] for line in lines] == ["November 2016", "March 2019", "2020"]
 
 
 def test_a_summary_groups_sentences_under_their_article_oldest_first(

@@ -1,6 +1,8 @@
 """ "What's the latest on …" and "how did … develop": the relevant articles in date order,
 newest first for the latest, oldest first for a timeline, one line each:
-"7 April 2021 — <headline>: <its key sentence> [n]".
+"7 April 2021 — <headline>: <its key sentence> [n]". A timeline whose sentences state
+dates of their own ("in November 2018", "last year" in a 2018 article) is told by those
+dates instead, one line per event: a single article can hold a whole story.
 
 An article is relevant when its best sentence is about the topic (the sentence finder's
 evidence, at a share of the best article's score); its key sentence is that sentence.
@@ -11,14 +13,68 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.dates import long_date_or_blank
+from qa.dates import long_date_or_blank, resolve, sort_key
 from qa.extractive import Candidate, ExtractiveGenerator, compose, with_marker
 from qa.question import Question
-from qa.strategies.common import topic_evidence
+from qa.strategies.common import TopicEvidence, topic_evidence
 from qa.types import Answer, Passage
 
 MIN_RELEVANCE = 0.6  # an article's best sentence keeps this share of the best score
 MAX_ARTICLES = 6
+MAX_EVENTS = 8
+MIN_STATED_DATES = 2  # a timeline by the dates the sentences state needs two of them
+
+
+def _events(
+    found: TopicEvidence, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[tuple[tuple[int, int, int], str, Candidate]]:
+    """Relevant sentences with the date each states (a relative one resolved against its
+    article's date), or else its article's publication date: (sort key, label, sentence)."""
+    out: list[tuple[tuple[int, int, int], str, Candidate]] = []
+    seen: set[str] = set()
+    for candidate in found.candidates:
+        if candidate.pair or candidate.score < MIN_RELEVANCE * found.best.score:
+            continue
+        if candidate.sentence in seen:
+            continue
+        seen.add(candidate.sentence)
+        passage = passages[candidate.passage]
+        doc = finder.parse_sentence(candidate.sentence, passage)
+        stated = None
+        for entity in doc.ents:
+            if entity.label_ != "DATE":
+                continue
+            resolved = resolve(entity.text, passage.date)
+            key = sort_key(resolved.text) if resolved else None
+            if resolved and key:
+                stated = (key, resolved.text)
+                break
+        if stated is None:
+            key = sort_key(long_date_or_blank(passage.date))
+            if key is None:
+                continue
+            stated = (key, f"{long_date_or_blank(passage.date)} (published)")
+        out.append((stated[0], stated[1], candidate))
+    return out
+
+
+def _timeline_of_events(
+    question: Question,
+    events: list[tuple[tuple[int, int, int], str, Candidate]],
+    passages: list[Passage],
+) -> Answer:
+    """One line per event, oldest first: "November 2018 — <sentence> [n]"."""
+    chosen = sorted(events, key=lambda e: -e[2].score)[:MAX_EVENTS]
+    chosen.sort(key=lambda e: (e[0], e[2].passage))
+    quoted = compose(
+        question.full, [(c.sentence, passages[c.passage], c.score) for _, _, c in chosen]
+    )
+    number = {c.chunk_id: c.number for c in quoted.citations}
+    lines = [
+        f"{label} — {with_marker(c.sentence, number[passages[c.passage].chunk_id])}"
+        for _, label, c in chosen
+    ]
+    return replace(quoted, text="\n".join(lines), short_answer="")
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
@@ -32,6 +88,10 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         passage = passages[candidate.passage]
         key.setdefault(passage.doc_id or passage.chunk_id, candidate)
     newest_first = question.shape == "latest"
+    if not newest_first:
+        events = _events(found, passages, finder)
+        if len({key for key, _, _ in events}) >= MIN_STATED_DATES:
+            return _timeline_of_events(question, events, passages)
     dated = sorted(
         key.values(),
         key=lambda c: passages[c.passage].date or "",
