@@ -209,8 +209,10 @@ def build_synthetic(source_index: Path, target: Path, size: int) -> None:
     store = ChunkStore(settings, create=True)
     if store.count() < size:
         _write_synthetic(source_index, store, size)
-    built = lexical.load_or_build(store, target)
-    store.set_contents_marker(built.fingerprint)
+    # As an ingest does: a finished contents version first, then the saved BM25 and
+    # chunks, which are then current for every start that follows.
+    store.set_contents_marker(lexical.ids_fingerprint(store.all_ids()))
+    lexical.load_or_build(store, target)
     save_manifest(
         target,
         Manifest(

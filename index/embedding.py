@@ -4,6 +4,11 @@ Loaded once per process and shared between threads. Nothing is ever downloaded: 
 model is read from the installed package with the Hugging Face hub switched off, and
 llama-index's global ``Settings`` is never consulted (the model object is passed around
 explicitly).
+
+``embed_texts`` calls sentence-transformers directly, exactly as llama-index's
+``HuggingFaceEmbedding`` does (same batches, no prompt, normalised), so its vectors
+are the same; importing llama-index on top cost about 0.9 s of every cold start.
+``get_embedder`` still gives the llama-index object to code that wants one.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from index.settings import Settings
 MODEL_NAME = "all-MiniLM-L6-v2"
 _lock = threading.Lock()
 _models: dict[tuple[str, str, int], Any] = {}
+_transformers: dict[tuple[str, str], Any] = {}
 
 
 def model_path(settings: Settings) -> Path:
@@ -54,21 +60,39 @@ def device(settings: Settings) -> str:
     return "cuda" if torch.cuda.is_available() else "cpu"
 
 
-def get_embedder(settings: Settings) -> Any:
-    """The llama-index ``HuggingFaceEmbedding`` for these settings, loaded once."""
-    path = model_path(settings)
+def _offline() -> None:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from transformers.utils import logging as transformers_logging
+
+    # transformers 5 draws a "Loading weights" bar on stderr at every start:
+    # noise in `newsdesk ask` output and server logs.
+    transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
+
+
+def get_model(settings: Settings) -> Any:
+    """The ``SentenceTransformer`` for these settings, loaded once."""
+    path = model_path(settings)
+    key = (str(path), settings.device)
+    with _lock:
+        if key not in _transformers:
+            _offline()
+            from sentence_transformers import SentenceTransformer
+
+            _transformers[key] = SentenceTransformer(str(path), device=device(settings))
+        return _transformers[key]
+
+
+def get_embedder(settings: Settings) -> Any:
+    """The llama-index ``HuggingFaceEmbedding`` for these settings, loaded once."""
+    path = model_path(settings)
     key = (str(path), settings.device, settings.embed_batch_size)
     with _lock:
         if key not in _models:
+            _offline()
             from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-            from transformers.utils import logging as transformers_logging
 
-            # transformers 5 draws a "Loading weights" bar on stderr at every start:
-            # noise in `newsdesk ask` output and server logs.
-            transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
             _models[key] = HuggingFaceEmbedding(
                 model_name=str(path),
                 device=device(settings),
@@ -86,7 +110,19 @@ def embed_texts(settings: Settings, texts: list[str]) -> list[list[float]]:
     if not texts:
         return []
     order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
-    embedded = get_embedder(settings).get_text_embedding_batch([texts[i] for i in order])
+    model = get_model(settings)
+    size = settings.embed_batch_size
+    ordered = [texts[i] for i in order]
+    embedded: list[list[float]] = []
+    for start in range(0, len(ordered), size):
+        embedded.extend(
+            model.encode(
+                ordered[start : start + size],
+                batch_size=size,
+                normalize_embeddings=True,
+                show_progress_bar=False,
+            ).tolist()
+        )
     vectors: list[list[float]] = [[] for _ in texts]
     for position, index in enumerate(order):
         vectors[index] = embedded[position]
@@ -94,5 +130,4 @@ def embed_texts(settings: Settings, texts: list[str]) -> list[list[float]]:
 
 
 def embed_query(settings: Settings, text: str) -> list[float]:
-    vector: list[float] = get_embedder(settings).get_query_embedding(text)
-    return vector
+    return embed_texts(settings, [text])[0]

@@ -1,37 +1,55 @@
 """The BM25 side of retrieval (bm25s), built from the Chroma collection and kept beside it.
 
-The BM25 index is derived data: it is rebuilt whenever the set of chunk ids in Chroma
-differs from the one it was built from (a fingerprint saved with it), so it can never
-drift from the vector store, whichever process ingested. Ingestion rebuilds it at the
-end of each run so the first question after an ingest does not pay for it.
+The BM25 index is derived data, saved in ``bm25/`` beside Chroma together with the
+chunks it was built from (ids, texts, metadata: ``index.snapshot``), so a start reads
+these files instead of every chunk from Chroma. They are used only while they match
+the store: the set of chunk ids must be the one they were built from (a fingerprint,
+checked against a cheap ids-only read), and the store's contents version
+(``index.store.VERSION_KEY``, renewed by every ingest that writes, "writing-…" while
+one runs) must be the finished one they were saved with, so a metadata-only change is
+noticed too. Each file's size and checksum are checked as well. Otherwise everything is
+read from Chroma again and the files are rewritten, whichever process ingested: they
+can never drift from the vector store. Ingestion rebuilds them at the end of each run so
+the first question after an ingest does not pay for it.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import logging
 import shutil
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from index import snapshot
+from index.manifest import LOCK_FILE, load_manifest
 from index.morphology import base_forms
-from index.store import ChunkStore, Metadata
+from index.store import ChunkStore, Metadata, is_finished
 
 LEXICAL_DIR = "bm25"
+INFO_FILE = "newsdesk.json"
 ANALYZER_VERSION = 2  # bump when tokenisation changes: the saved BM25 index is rebuilt
+SNAPSHOT_FORMAT = 1  # bump when the saved files change shape
+
+log = logging.getLogger("newsdesk.index")
 
 
 @dataclass
 class LexicalIndex:
     ids: list[str]
-    texts: list[str]
-    metadatas: list[Metadata]
+    texts: Sequence[str]
+    metadatas: Sequence[Metadata]
     fingerprint: str
     _bm25: Any
     _stemmer: Any
+    version: str = ""  # the store's contents version these rows were read at
+    sources: tuple[str, ...] = ()  # every outlet named in the metadata, sorted
 
     @property
     def row_of(self) -> dict[str, int]:
@@ -97,16 +115,149 @@ def ids_fingerprint(ids: list[str]) -> str:
 
 
 def load_or_build(store: ChunkStore, index_dir: Path) -> LexicalIndex:
-    """The BM25 index matching the store's current chunks, loaded from disk or rebuilt."""
+    """The BM25 index and chunks matching the store's current contents: the saved ones
+    when they are current and intact, else read from the store and saved again."""
+    folder = index_dir / LEXICAL_DIR
+    version = _contents_version(store, index_dir)
+    fingerprint = ids_fingerprint(store.all_ids())
+    info, damage = _saved_info(folder)
+    stale = damage or _why_stale(info, fingerprint, version)
+    if not stale:
+        try:
+            return _open_saved(folder, info)
+        except (OSError, ValueError, KeyError, TypeError) as exc:
+            damage = stale = f"{type(exc).__name__}: {exc}"
+    if damage:
+        log.warning("the saved BM25 index in %s is damaged (%s); rebuilding it", folder, damage)
+    elif info:
+        log.info("rebuilding the BM25 index in %s: %s", folder, stale)
+    return _rebuild(store, folder, version, info)
+
+
+def _contents_version(store: ChunkStore, index_dir: Path) -> str:
+    """The store's contents version. A local store written before versions existed is
+    given one, when no ingest is running and the last one finished."""
+    _, version = store.contents_state()
+    if version or store.settings.chroma_url:
+        return version
+    try:
+        with (index_dir / LOCK_FILE).open("a") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            try:
+                manifest = load_manifest(index_dir)
+                if manifest is not None and manifest.state == "clean":
+                    return store.adopt_version()
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+    except OSError:
+        pass  # an ingest holds the lock, or the folder is read-only: not adopted
+    return version
+
+
+def _saved_info(folder: Path) -> tuple[dict[str, Any], str]:
+    """What the saved folder says about itself, and what is wrong with that if anything
+    (a folder without its record is damaged; no folder at all is not)."""
+    if not folder.exists():
+        return {}, ""
+    try:
+        info = json.loads((folder / INFO_FILE).read_text("utf-8"))
+    except (OSError, ValueError) as exc:
+        return {}, f"{INFO_FILE} cannot be read ({type(exc).__name__})"
+    if not isinstance(info, dict):
+        return {}, f"{INFO_FILE} holds no record"
+    return info, ""
+
+
+def _why_stale(info: dict[str, Any], fingerprint: str, version: str) -> str:
+    """Why the saved files cannot be used for a store in this state ("" when they can)."""
+    if not info:
+        return "there is none"
+    if info.get("format") != SNAPSHOT_FORMAT or info.get("analyzer") != ANALYZER_VERSION:
+        return "it was saved by another version of Newsdesk"
+    if info.get("fingerprint") != fingerprint:
+        return "the store holds other chunks"
+    if not is_finished(version):
+        return "the store's contents carry no finished version"
+    if info.get("version") != version:
+        return "the store was written since"
+    return ""
+
+
+def _open_saved(folder: Path, info: dict[str, Any]) -> LexicalIndex:
+    """The saved index and rows, after checking every file against its recorded checksum."""
+    import bm25s
+
+    problem = snapshot.damaged(folder, info["files"])
+    if problem:
+        raise ValueError(problem)
+    ids, texts, metadatas = snapshot.read_rows(folder)
+    if ids_fingerprint(ids) != info["fingerprint"]:
+        raise ValueError("the saved ids do not match their fingerprint")
+    bm25 = bm25s.BM25.load(str(folder), mmap=True) if ids else bm25s.BM25()
+    return LexicalIndex(
+        ids,
+        texts,
+        metadatas,
+        str(info["fingerprint"]),
+        bm25,
+        _stemmer(),
+        version=str(info["version"]),
+        sources=tuple(str(s) for s in info["sources"]),
+    )
+
+
+def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]) -> LexicalIndex:
+    """Read every chunk from the store, index them and save both; the saved files get
+    the store's version only if no ingest wrote while they were read."""
     ids, texts, metadatas = store.all_chunks()
     fingerprint = ids_fingerprint(ids)
-    folder = index_dir / LEXICAL_DIR
-    bm25 = _load(folder, fingerprint)
-    if bm25 is None:
-        bm25 = _build(
-            folder, fingerprint, [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
-        )
-    return LexicalIndex(ids, texts, metadatas, fingerprint, bm25, _stemmer())
+    corpus = [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
+    corpus_digest = hashlib.sha256("\0".join(ids + corpus).encode()).hexdigest()
+    bm25 = _saved_bm25(folder, info, corpus_digest) or _index(corpus)
+    sources = tuple(sorted({str(m.get("source", "")) for m in metadatas} - {""}))
+    _, after = store.contents_state()
+    saved = _save(
+        folder,
+        ids,
+        texts,
+        metadatas,
+        bm25,
+        {
+            "format": SNAPSHOT_FORMAT,
+            "analyzer": ANALYZER_VERSION,
+            "fingerprint": fingerprint,
+            "version": version if after == version else "",
+            "corpus": corpus_digest,
+            "sources": list(sources),
+        },
+    )
+    if saved:
+        try:
+            return _open_saved(folder, _saved_info(folder)[0])
+        except (OSError, ValueError, KeyError, TypeError):
+            pass  # written but unreadable (a full disk?): serve what was read
+    return LexicalIndex(
+        ids, texts, metadatas, fingerprint, bm25, _stemmer(), version=version, sources=sources
+    )
+
+
+def _saved_bm25(folder: Path, info: dict[str, Any], corpus_digest: str) -> Any:
+    """The saved BM25 model when it indexes exactly this corpus (metadata other than
+    the headers may have changed), else None."""
+    import bm25s
+
+    if (
+        not info
+        or info.get("corpus") != corpus_digest
+        or info.get("analyzer") != ANALYZER_VERSION
+        or info.get("format") != SNAPSHOT_FORMAT
+        or snapshot.damaged(folder, info.get("files") or {})
+    ):
+        return None
+    try:
+        return bm25s.BM25.load(str(folder))
+    except (OSError, ValueError, KeyError):
+        return None
 
 
 def _stemmer() -> Any:
@@ -115,37 +266,39 @@ def _stemmer() -> Any:
     return Stemmer.Stemmer("english")
 
 
-def _load(folder: Path, fingerprint: str) -> Any:
-    """The saved BM25 model when it was built from exactly these chunks, else None."""
-    import bm25s
-
-    try:
-        info = json.loads((folder / "newsdesk.json").read_text("utf-8"))
-        if info.get("fingerprint") != fingerprint or info.get("analyzer") != ANALYZER_VERSION:
-            return None
-        return bm25s.BM25.load(str(folder))
-    except (OSError, ValueError, KeyError):
-        return None
-
-
-def _build(folder: Path, fingerprint: str, corpus: list[str]) -> Any:
-    """Index ``corpus`` and save it atomically beside Chroma (best effort when read-only)."""
+def _index(corpus: list[str]) -> Any:
     import bm25s
 
     bm25 = bm25s.BM25()
-    if not corpus:
-        return bm25
-    tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_stemmer(), show_progress=False)
-    bm25.index(tokens, show_progress=False)
+    if corpus:
+        tokens = bm25s.tokenize(corpus, stopwords="en", stemmer=_stemmer(), show_progress=False)
+        bm25.index(tokens, show_progress=False)
+    return bm25
+
+
+def _save(
+    folder: Path,
+    ids: list[str],
+    texts: list[str],
+    metadatas: list[Metadata],
+    bm25: Any,
+    info: dict[str, Any],
+) -> bool:
+    """Write everything to a temporary folder, then swap it in (best effort: a
+    read-only index still answers, and is read from the store again next time)."""
     tmp = folder.with_name(folder.name + ".tmp")
     try:
         shutil.rmtree(tmp, ignore_errors=True)
-        bm25.save(str(tmp))
-        (tmp / "newsdesk.json").write_text(
-            json.dumps({"fingerprint": fingerprint, "analyzer": ANALYZER_VERSION}), "utf-8"
-        )
+        tmp.mkdir(parents=True)
+        if ids:
+            bm25.save(str(tmp))
+        snapshot.write_rows(tmp, ids, texts, [snapshot.encode_metadata(m) for m in metadatas])
+        info = {**info, "files": snapshot.file_digests(tmp)}
+        (tmp / INFO_FILE).write_text(json.dumps(info), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         tmp.rename(folder)
-    except OSError:
-        pass  # a read-only index still answers; BM25 is rebuilt in memory next time
-    return bm25
+    except OSError as exc:
+        log.warning("could not save the BM25 index in %s: %s", folder, exc.strerror or exc)
+        shutil.rmtree(tmp, ignore_errors=True)
+        return False
+    return True

@@ -17,6 +17,7 @@ from typing import Any
 from index.errors import IndexUnusableError
 
 MANIFEST_FILE = "manifest.json"
+LOCK_FILE = ".ingest.lock"  # held (flock) by the one ingest writing the index
 VERSION = 1
 
 

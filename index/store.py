@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import uuid
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -25,6 +26,16 @@ READ_PAGE = 5000
 
 
 MARKER_KEY = "newsdesk_ids_fingerprint"
+# A token that changes with every finished ingest that wrote anything, and reads
+# "writing-…" from a store's first write until the ingest finishes: derived state saved
+# with a finished token is current while the store still shows that token (see lexical).
+VERSION_KEY = "newsdesk_contents_version"
+WRITING = "writing-"
+
+
+def is_finished(version: str) -> bool:
+    """Whether ``version`` marks contents no ingest is still writing."""
+    return bool(version) and not version.startswith(WRITING)
 
 
 def _flat(metadata: Any) -> Metadata:
@@ -180,6 +191,7 @@ class ChunkStore:
                         "run `newsdesk ingest` to build it"
                     ) from exc
             self.max_batch = min(WRITE_BATCH, self.client.get_max_batch_size())
+        self._writing = False
 
     def count(self) -> int:
         with translate_errors(self.where, "read"):
@@ -191,6 +203,10 @@ class ChunkStore:
         for ids, _, metadatas in self._pages(["metadatas"]):
             out.update((i, _flat(m)) for i, m in zip(ids, metadatas, strict=True))
         return out
+
+    def all_ids(self) -> list[str]:
+        """Every chunk id, sorted: a cheap read (no texts, no metadata)."""
+        return sorted(i for ids, _, _ in self._pages([]) for i in ids)
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata, in a stable (id) order."""
@@ -226,6 +242,7 @@ class ChunkStore:
         metadatas: Sequence[Metadata],
     ) -> None:
         with translate_errors(self.where, "write"):
+            self._mark_writing()
             for start in range(0, len(ids), self.max_batch):
                 end = start + self.max_batch
                 self.collection.upsert(
@@ -237,6 +254,7 @@ class ChunkStore:
 
     def update_metadata(self, ids: Sequence[str], metadatas: Sequence[Metadata]) -> None:
         with translate_errors(self.where, "write"):
+            self._mark_writing()
             for start in range(0, len(ids), self.max_batch):
                 end = start + self.max_batch
                 self.collection.update(
@@ -245,6 +263,7 @@ class ChunkStore:
 
     def delete(self, ids: Sequence[str]) -> None:
         with translate_errors(self.where, "write"):
+            self._mark_writing()
             for start in range(0, len(ids), self.max_batch):
                 self.collection.delete(ids=list(ids[start : start + self.max_batch]))
 
@@ -275,14 +294,48 @@ class ChunkStore:
         """The fingerprint of the chunk ids the last finished ingest left, as recorded
         in the collection's metadata ("" when none was recorded). Readers elsewhere (a
         web app on another machine) compare it with their BM25 index to notice changes."""
+        return self.contents_state()[0]
+
+    def contents_state(self) -> tuple[str, str]:
+        """The contents marker and the contents version (``VERSION_KEY``), read fresh
+        from the store in one request."""
+        metadata = self._fresh_metadata()
+        return str(metadata.get(MARKER_KEY, "")), str(metadata.get(VERSION_KEY, ""))
+
+    def set_contents_marker(self, fingerprint: str) -> None:
+        """Called when an ingest has finished writing: records the ids' fingerprint and
+        a finished version, a new one if this store wrote anything."""
+        with translate_errors(self.where, "write"):
+            metadata = self._fresh_metadata()
+            metadata[MARKER_KEY] = fingerprint
+            if self._writing or not is_finished(str(metadata.get(VERSION_KEY, ""))):
+                metadata[VERSION_KEY] = uuid.uuid4().hex
+            self.collection.modify(metadata=metadata)
+            self._writing = False
+
+    def adopt_version(self) -> str:
+        """Give a store written before versions existed a finished version (the caller
+        makes sure no ingest is running), and return it."""
+        with translate_errors(self.where, "write"):
+            metadata = self._fresh_metadata()
+            if not metadata.get(VERSION_KEY):
+                metadata[VERSION_KEY] = uuid.uuid4().hex
+                self.collection.modify(metadata=metadata)
+            return str(metadata[VERSION_KEY])
+
+    def _mark_writing(self) -> None:
+        """Before this store's first write: readers must not trust derived state from now
+        until ``set_contents_marker``, even if this process dies half-way."""
+        if self._writing:
+            return
+        metadata = self._fresh_metadata()
+        metadata[VERSION_KEY] = WRITING + uuid.uuid4().hex
+        self.collection.modify(metadata=metadata)
+        self._writing = True
+
+    def _fresh_metadata(self) -> dict[str, Any]:
         with translate_errors(self.where, "read"):
             self.collection = self.client.get_collection(
                 self.settings.collection, embedding_function=None
             )
-            return str((self.collection.metadata or {}).get(MARKER_KEY, ""))
-
-    def set_contents_marker(self, fingerprint: str) -> None:
-        with translate_errors(self.where, "write"):
-            metadata = dict(self.collection.metadata or {})
-            metadata[MARKER_KEY] = fingerprint
-            self.collection.modify(metadata=metadata)
+            return dict(self.collection.metadata or {})

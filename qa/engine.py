@@ -22,7 +22,7 @@ from index.errors import ConfigError, GenerationError, IndexNotBuiltError, Quest
 from index.manifest import MANIFEST_FILE
 from index.nlp import load_nlp, load_parser
 from index.settings import Settings
-from index.store import ChunkStore, index_exists
+from index.store import ChunkStore, index_exists, is_finished
 from qa.extractive import ExtractiveGenerator
 from qa.followup import message_text, standalone_query
 from qa.nouns import NounKinds
@@ -55,14 +55,14 @@ class Engine:
         self.settings = settings
         self.store = ChunkStore(settings, create=False)
         self.lexical = lexical.load_or_build(self.store, settings.index_dir)
-        self.sources = sorted({str(m.get("source", "")) for m in self.lexical.metadatas} - {""})
+        self.sources = list(self.lexical.sources)
         self.opened_at = _manifest_mtime(settings.index_dir)
         self.checked_at = time.monotonic()
         self._vectors: dict[str, list[float]] = {}
         self._vectors_lock = threading.Lock()
         self.extractive = ExtractiveGenerator(
-            parse=load_nlp(),
-            parse_text=load_parser(),
+            parse=load_nlp(settings.device),
+            parse_text=load_parser(settings.device),
             noun_kind=NounKinds(self.embed_many),
             analyze=self.lexical.analyze,
             idf=self.lexical.idf,
@@ -109,7 +109,9 @@ class Engine:
 
     def changed_elsewhere(self) -> bool:
         """With a shared Chroma server another machine may ingest: every few seconds,
-        compare the store's contents marker with our BM25 index (one small request).
+        compare the store's contents marker and version with our BM25 index (one small
+        request): a finished ingest elsewhere changes the version even when it only
+        relabelled chunks.
         A local index changes only through its manifest, which get_engine watches."""
         if not self.settings.chroma_url:
             return False
@@ -117,8 +119,10 @@ class Engine:
         if now - self.checked_at < REMOTE_CHECK_SECONDS:
             return False
         self.checked_at = now
-        marker = self.store.contents_marker()
-        return bool(marker) and marker != self.lexical.fingerprint
+        marker, version = self.store.contents_state()
+        if marker and marker != self.lexical.fingerprint:
+            return True
+        return is_finished(version) and version != self.lexical.version
 
     def retrieve(self, query: str, k: int, filters: Filters) -> list[Passage]:
         return hybrid_search(
