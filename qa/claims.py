@@ -59,16 +59,30 @@ def supports(
     claims: Sequence[tuple[str, frozenset[str]]],
     passages: list[Passage],
     embed: Callable[[list[str]], Any],
+    terms: Callable[[str], set[str]] | None = None,
 ) -> list[list[Support]]:
     """For each (claim, its outlets) the passages of those outlets (of any, if none) whose
     closest sentence is within CLAIM_SIMILARITY of the claim, closest first. ``embed``
-    gives unit vectors (a matrix, one row per text)."""
+    gives unit vectors (a matrix, one row per text).
+
+    With ``terms`` (a text's analysed words), only sentences that share a word with a
+    claim they may support are embedded: embedding is most of an answer's time, and a
+    sentence sharing no word with a claim is rarely within the bar of it."""
+    wanted = [(terms(c) if terms else set(), outlets) for c, outlets in claims]
+
+    def may_support(i: int, sentence: str) -> bool:
+        if terms is None:
+            return True
+        own = terms(sentence)
+        source = passages[i].source
+        return any(own & words and (not outlets or source in outlets) for words, outlets in wanted)
+
     sentences: list[tuple[int, str]] = [
         (i, s)
         for i, p in enumerate(passages)
         for paragraph in p.text.split("\n\n")
         for s in split_sentences(paragraph)
-        if len(s.split()) >= 4
+        if len(s.split()) >= 4 and may_support(i, s)
     ]
     if not sentences or not claims:
         return [[] for _ in claims]

@@ -103,7 +103,9 @@ def _ordered_claims(
         outlet = _named_outlet(side, outlets)
         claims.append((_claim(side, outlets), frozenset({outlet}) if outlet else frozenset()))
     found: list[tuple[str, str, Passage, float]] = []
-    for (claim, _), support in zip(claims, supports(claims, passages, finder.embed), strict=True):
+    for (claim, _), support in zip(
+        claims, supports(claims, passages, finder.embed, finder.terms_of), strict=True
+    ):
         if _NEGATED.search(claim):
             # Similarity cannot tell "failed to report X" from "reported X".
             return refusal(question.full, f"a negated claim cannot be checked: {claim!r}")

@@ -56,7 +56,7 @@ def answer(
     claims = _claims(question.text, passages)
     if len(claims) < 2 or not passages:
         return None
-    every = supports(claims, passages, finder.embed)
+    every = supports(claims, passages, finder.embed, finder.terms_of)
     supported = [i for i, found in enumerate(every) if found]
     if len(supported) < 2 or 2 * len(supported) < len(claims):
         return None
