@@ -73,7 +73,9 @@ class Engine:
         if settings.llm_base_url and settings.llm_model:
             from qa.llm import LLMGenerator
 
-            self.llm = LLMGenerator(settings, self.lexical.analyze, QUESTION_WORDS)
+            self.llm = LLMGenerator(
+                settings, self.lexical.analyze, QUESTION_WORDS, parse=load_parser()
+            )
             if settings.answer_generator == "llm":
                 self.generator = self.llm
 
@@ -378,7 +380,14 @@ def ask_stream(
             "total_ms": round((time.perf_counter() - started) * 1000, 1),
             "passages": len(passages),
         }
-        return replace(answer, query=query, generator=answer.generator or chosen.name, meta=meta)
+        shape = answer.shape or engine.extractive.read(query).shape  # an LLM's answer
+        return replace(
+            answer,
+            query=query,
+            generator=answer.generator or chosen.name,
+            shape=shape,
+            meta=meta,
+        )
 
     return AnswerStream(produce(), finish)
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from typing import Any
 
 from index.errors import GenerationError
@@ -64,9 +65,11 @@ class LLMGenerator:
         settings: Settings,
         analyze: Callable[[str], list[str]],
         stopwords: frozenset[str] = frozenset(),
+        parse: Callable[[str], Any] | None = None,
     ) -> None:
         from llama_index.llms.openai_like import OpenAILike
 
+        self._parse = parse
         self._base_url = settings.llm_base_url
         self._model = settings.llm_model
         self._analyze = analyze
@@ -123,7 +126,8 @@ class LLMGenerator:
                 meta=meta,
             )
         checked = check_citations(text, passages, self._analyze, self._stopwords)
-        return checked_answer(question, checked, meta)
+        answer = checked_answer(question, checked, meta)
+        return replace(answer, short_answer=short_answer_of(answer.text, self._parse))
 
     def generate(self, question: str, passages: list[Passage]) -> Answer:
         return self.finish(question, passages, "".join(self.stream(question, passages)))
@@ -170,3 +174,25 @@ class LLMGenerator:
         return GenerationError(
             f"{where} failed ({detail}); check NEWSDESK_LLM_BASE_URL and the server's log"
         )
+
+
+MAX_SHORT_WORDS = 6
+_YES_NO = re.compile(r"\s*(yes|no)\b", re.I)
+_LEAD = re.compile(r"\s*([^.\[\n]{1,80}?)\s*(?:\[\d{1,3}\])+\s*(?:[.:;—-]|$)")
+
+
+def short_answer_of(text: str, parse: Callable[[str], Any] | None = None) -> str:
+    """The short answer a model's text begins with, as the extractive answers put it
+    first: "Yes"/"No", or a few words standing alone before their citation ("Four Mi-35M
+    helicopters [1]. …"); "" when the text begins with a sentence. With ``parse`` (spaCy),
+    words with a verb ("Lavrov met the emir [1].") are a sentence, not a short answer."""
+    yes_no = _YES_NO.match(text)
+    if yes_no:
+        return yes_no.group(1)
+    lead = _LEAD.match(text)
+    if not lead or len(lead.group(1).split()) > MAX_SHORT_WORDS:
+        return ""
+    words = lead.group(1)
+    if parse is not None and any(t.pos_ in ("VERB", "AUX") for t in parse(words)):
+        return ""
+    return words

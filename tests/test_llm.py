@@ -28,8 +28,9 @@ import pytest
 
 from index import Settings, ingest
 from index.errors import GenerationError
+from index.nlp import load_parser
 from qa import ask, ask_stream
-from qa.llm import answer_messages, passages_block
+from qa.llm import answer_messages, passages_block, short_answer_of
 from qa.types import Passage
 from tests.conftest import SEED_CORPUS
 
@@ -239,6 +240,8 @@ def test_ask_answers_through_the_llm_with_checked_citations(
     assert [c.number for c in answer.citations] == list(range(1, len(answer.citations) + 1))
     if not answer.refused:
         assert answer.generator == "llm" or answer.fallback
+    assert answer.shape  # read from the question, whichever generator answered
+    assert answer.text.casefold().startswith(answer.short_answer.casefold())
 
 
 @pytest.mark.slow
@@ -366,3 +369,21 @@ def test_settings_never_show_the_key() -> None:
     settings = Settings(llm_base_url="http://x/v1", llm_model="m", llm_api_key=API_KEY)
     assert API_KEY not in repr(settings) and API_KEY not in str(settings)
     assert json.dumps(settings.answer_generator) == '"llm"'
+
+
+@pytest.mark.parametrize(
+    ("text", "short"),
+    [
+        ("Yes [1], Russia gave Pakistan four helicopters.", "Yes"),
+        ("No. The articles say four, not six [1].", "No"),
+        ("Four Mi-35M helicopters [1]. Russia gave them last year.", "Four Mi-35M helicopters"),
+        ("7 April 2021 [2]. Lavrov arrived in Islamabad.", "7 April 2021"),
+        ("Lavrov met the emir [1].", ""),  # a sentence, not a short answer
+        ("Sergei Lavrov [1] met the emir in Doha.", ""),
+        ("The articles do not name him.", ""),
+    ],
+)
+def test_a_model_answer_s_short_answer_is_the_few_words_it_begins_with(
+    text: str, short: str
+) -> None:
+    assert short_answer_of(text, load_parser()) == short
