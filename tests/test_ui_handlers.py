@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import gradio as gr
@@ -72,8 +74,15 @@ def test_keep_restore_new_and_delete_work_on_the_browser_s_store(
     exported = Path(export.value["path"] if isinstance(export.value, dict) else export.value)
     assert exported.suffix == ".md" and "[1] " in exported.read_text("utf-8")
 
+    _, talk, cards, _ = last(desk.respond("When was that?", talk, [], 10, [], "", ""))
+    store, _, again = desk.keep(talk, store)
+    again_path = Path(again.value["path"] if isinstance(again.value, dict) else again.value)
+    assert "When was that?" in again_path.read_text("utf-8")
+    kept = list(tmp_path.rglob("*.md"))  # Gradio serves a copy; ours is rewritten in place
+    assert [p.name for p in kept] == [again_path.name], "one export file per conversation"
+
     shown, restored, restored_cards, _, _ = desk.restore(json.loads(json.dumps(store)))
-    assert restored == talk and restored_cards == cards and len(shown) == 2
+    assert restored == talk and restored_cards == cards and len(shown) == 4
 
     shown, fresh, fresh_cards, _box, store, sidebar, export = desk.new_chat(store)
     assert shown == [] and fresh["turns"] == [] and fresh_cards == NO_SOURCES
@@ -84,6 +93,24 @@ def test_keep_restore_new_and_delete_work_on_the_browser_s_store(
 
     *_, store, sidebar, _ = desk.delete_conversation(reopened, store)
     assert store["conversations"] == [] and sidebar.choices == []
+
+
+def test_a_server_s_own_export_folder_is_removed_when_it_exits(tmp_path: Path) -> None:
+    script = (
+        "from pathlib import Path; from qa import Settings; from ui.handlers import Desk; "
+        f"desk = Desk(Settings(index_dir=Path({str(tmp_path)!r}))); "
+        "(desk.export_dir / 'x.md').write_text('kept?'); print(desk.export_dir)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=True,
+        cwd=Path(__file__).parent.parent,
+    )
+    folder = Path(done.stdout.strip().splitlines()[-1])
+    assert folder.name.startswith("newsdesk-export-") and not folder.exists()
 
 
 def test_a_signed_in_user_gets_back_only_their_own_conversations(

@@ -61,7 +61,10 @@ def build_blocks(
     if examples is None:
         examples = example_questions(settings) if stats else []
 
-    blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False)
+    # Every answer re-exports its conversation, and Gradio serves each export from a
+    # copy in its cache: without this, a long-running server keeps one copy per answer.
+    # Hourly, copies older than a day go; all of them when the server stops.
+    blocks = gr.Blocks(title="Newsdesk", analytics_enabled=False, delete_cache=(3600, 86400))
     with blocks:
         store = gr.BrowserState(
             conversations.empty_store(),

@@ -9,7 +9,10 @@ browser (``gr.BrowserState``) so a reload, or a later visit, finds it again.
 
 from __future__ import annotations
 
+import atexit
+import hashlib
 import logging
+import shutil
 import tempfile
 from collections.abc import Iterator
 from datetime import date
@@ -66,7 +69,12 @@ class Desk:
         self.settings = settings
         self.host = host
         self.users = users or Users()
-        self.export_dir = export_dir or Path(tempfile.mkdtemp(prefix="newsdesk-export-"))
+        if export_dir is None:
+            # Our own scratch folder: removed when the server stops (uvicorn turns
+            # SIGTERM and Ctrl+C into a normal exit, so this runs for both).
+            export_dir = Path(tempfile.mkdtemp(prefix="newsdesk-export-"))
+            atexit.register(shutil.rmtree, export_dir, True)
+        self.export_dir = export_dir
 
     # --- asking ---------------------------------------------------------------------------
 
@@ -266,11 +274,21 @@ class Desk:
         return gr.DownloadButton(value=str(path) if path else None, interactive=path is not None)
 
     def export_file(self, conversation: Conversation) -> Path | None:
-        """The conversation as a Markdown file, or None while it is empty."""
+        """The conversation as a Markdown file, or None while it is empty.
+
+        The file is rewritten after every turn, so each conversation has one folder
+        holding one file (its name follows the title): a long-running server does not
+        pile up a file per answer. The folder name is a hash of owner and id, which
+        come from the browser and must not choose a path."""
         if not conversation.get("turns"):
             return None
-        folder = Path(tempfile.mkdtemp(dir=self.export_dir))
+        key = f"{conversation.get('user', '')}\0{conversation.get('id', '')}"
+        folder = self.export_dir / hashlib.sha256(key.encode()).hexdigest()[:24]
+        folder.mkdir(parents=True, exist_ok=True)
         path = folder / conversations.file_name(conversation)
+        for old in folder.glob("*.md"):
+            if old != path:
+                old.unlink(missing_ok=True)
         path.write_text(conversations.to_markdown(conversation), "utf-8")
         return path
 
