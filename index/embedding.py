@@ -5,18 +5,24 @@ model is read from the installed package with the Hugging Face hub switched off,
 llama-index's global ``Settings`` is never consulted (the model object is passed around
 explicitly).
 
-``embed_texts`` calls sentence-transformers directly, exactly as llama-index's
-``HuggingFaceEmbedding`` does (same batches, no prompt, normalised), so its vectors
-are the same; importing llama-index on top cost about 0.9 s of every cold start.
-``get_embedder`` still gives the llama-index object to code that wants one.
+``embed_texts`` runs the model the way sentence-transformers does (and llama-index's
+``HuggingFaceEmbedding`` through it: no prompt, normalised), so its vectors are the same.
+For a model that is a plain transformer with mean pooling, as MiniLM is, it does so with
+transformers alone (``MeanPoolingEncoder``): importing sentence-transformers pulls in
+scikit-learn and SciPy, about 1.5 s of every cold start, and llama-index another 0.9 s.
+Any other model folder is loaded by sentence-transformers. ``get_embedder`` still gives
+the llama-index object to code that wants one.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import threading
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from index.errors import ConfigError
 from index.settings import Settings
@@ -71,16 +77,88 @@ def _offline() -> None:
     transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]
 
 
+_MEAN_POOLING_MODULES = [
+    "sentence_transformers.models.Transformer",
+    "sentence_transformers.models.Pooling",
+    "sentence_transformers.models.Normalize",
+]
+
+
+def mean_pooling_length(path: Path) -> int | None:
+    """The token limit of a sentence-transformers folder that is a transformer, mean
+    pooling and (optionally) normalisation, and nothing else; None for any other."""
+    try:
+        modules = json.loads((path / "modules.json").read_text("utf-8"))
+        pooling = json.loads((path / "1_Pooling" / "config.json").read_text("utf-8"))
+        config = json.loads((path / "sentence_bert_config.json").read_text("utf-8"))
+    except (OSError, ValueError):
+        return None
+    types = [module.get("type") for module in modules]
+    if types not in (_MEAN_POOLING_MODULES, _MEAN_POOLING_MODULES[:2]):
+        return None
+    modes = {key for key, on in pooling.items() if key.startswith("pooling_mode") and on}
+    if modes != {"pooling_mode_mean_tokens"} or config.get("do_lower_case"):
+        return None
+    length = config.get("max_seq_length")
+    return length if isinstance(length, int) and length > 0 else None
+
+
+class MeanPoolingEncoder:
+    """A mean-pooling sentence model run with transformers alone, as sentence-transformers
+    runs it: stripped texts, truncated to the model's token limit, the mean of the
+    token vectors under the attention mask, then (if asked) L2-normalised."""
+
+    def __init__(self, path: Path, device: str, max_length: int) -> None:
+        from transformers import AutoModel, AutoTokenizer
+
+        self.device = device
+        self.max_length = max_length
+        self.tokenizer = AutoTokenizer.from_pretrained(str(path))
+        self.model = AutoModel.from_pretrained(str(path)).to(device).eval()
+
+    def encode(
+        self,
+        texts: list[str],
+        batch_size: int = 32,
+        normalize_embeddings: bool = False,
+        show_progress_bar: bool = False,
+    ) -> np.ndarray:
+        import torch
+
+        out: list[np.ndarray] = []
+        for start in range(0, len(texts), batch_size):
+            batch = self.tokenizer(
+                [str(text).strip() for text in texts[start : start + batch_size]],
+                padding=True,
+                truncation="longest_first",
+                max_length=self.max_length,
+                return_tensors="pt",
+            ).to(self.device)
+            with torch.inference_mode():
+                tokens = self.model(**batch).last_hidden_state
+                mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                vectors = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+                if normalize_embeddings:
+                    vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
+            out.append(vectors.float().cpu().numpy())
+        return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
+
+
 def get_model(settings: Settings) -> Any:
-    """The ``SentenceTransformer`` for these settings, loaded once."""
+    """The sentence model for these settings, loaded once: a ``MeanPoolingEncoder`` when
+    the folder allows it, else a ``SentenceTransformer``. Both have ``encode``."""
     path = model_path(settings)
     key = (str(path), settings.device)
     with _lock:
         if key not in _transformers:
             _offline()
-            from sentence_transformers import SentenceTransformer
+            length = mean_pooling_length(path)
+            if length is not None:
+                _transformers[key] = MeanPoolingEncoder(path, device(settings), length)
+            else:
+                from sentence_transformers import SentenceTransformer
 
-            _transformers[key] = SentenceTransformer(str(path), device=device(settings))
+                _transformers[key] = SentenceTransformer(str(path), device=device(settings))
         return _transformers[key]
 
 
