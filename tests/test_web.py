@@ -400,3 +400,24 @@ def test_without_an_index_the_app_says_so_and_an_upload_builds_one(tmp_path: Pat
         assert get_json(f"{url}/healthz")[1]["documents"] == 1
         answer = client.predict(UPLOAD_QUESTION, api_name="/ask")
         assert "312" in answer["text"] and answer["citations"]
+
+
+@pytest.mark.browser
+def test_a_stopped_server_leaves_no_export_files_behind(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """`newsdesk serve` ended by SIGTERM (as a service manager stops it), with a chat page
+    still open, removes the conversation exports it wrote and Gradio's copies of them."""
+    temp = tmp_path / "temp"
+    temp.mkdir()
+    index_dir = tmp_path / "index"
+    ingest(Settings(index_dir=index_dir), [SEED_CORPUS])
+    with running_server(index_dir, tmp_path / "server.log", {"TMPDIR": str(temp)}) as url:
+        page, _ = open_chat(browser, url)
+        ask_in_page(page, HELICOPTERS)
+        page.wait_for_function(
+            "() => !document.querySelector('#nd-export').disabled", timeout=90_000
+        )
+        assert list(temp.glob("newsdesk-export-*/*/*.md")), "exports are kept under TMPDIR"
+        assert list((temp / "gradio").rglob("*.md")), "and served from Gradio's cache"
+    assert list(temp.glob("newsdesk-export-*")) == []
+    assert list((temp / "gradio").rglob("*.md")) == []
+    page.close()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import logging
 import secrets
+import signal
 from pathlib import Path
 from typing import Any
 
@@ -343,6 +344,9 @@ def _signed_in(request: Request, users: Users, gradio_app: Any, limiter: LoginLi
     return False
 
 
+SHUTDOWN_GRACE_SECONDS = 3
+
+
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None:
     import uvicorn
 
@@ -354,7 +358,23 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
         print("Sign-in is on (NEWSDESK_AUTH); users marked admin may upload.", flush=True)
     elif not allowed:
         print(f"newsdesk: {why}", flush=True)
-    uvicorn.run(app, host=host, port=port, log_level="warning")
+    # uvicorn shuts down gracefully on SIGTERM, then raises the signal again for the
+    # handler it found. Python's default for SIGTERM kills the process outright, so exit
+    # hooks (the chat's export folder, Gradio's cache) would never run: exit normally.
+    # An open chat page holds a streaming connection that would keep a graceful shutdown
+    # waiting for ever: such connections get a few seconds, then are closed.
+    signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    uvicorn.run(
+        app,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_graceful_shutdown=SHUTDOWN_GRACE_SECONDS,
+    )
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(0)
 
 
 def _warm_up(settings: Settings) -> None:
