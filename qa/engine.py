@@ -92,9 +92,6 @@ class Engine:
             "NEWSDESK_LLM_MODEL for llm)"
         )
 
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_many([text])[0]
-
     def embed_many(self, texts: list[str]) -> list[list[float]]:
         """Embeddings with a bounded per-process cache: questions and corpus sentences recur."""
         with self._vectors_lock:
@@ -132,7 +129,7 @@ class Engine:
             k=k,
             store=self.store,
             lexical=self.lexical,
-            embed=self.embed_query,
+            embed=self.embed_many,
             filters=filters,
             cues=question_cues(query, self.sources),
         )
