@@ -172,7 +172,7 @@ def _why_stale(info: dict[str, Any], fingerprint: str, version: str) -> str:
     """Why the saved files cannot be used for a store in this state ("" when they can)."""
     if not info:
         return "there is none"
-    if info.get("format") != SNAPSHOT_FORMAT or info.get("analyzer") != ANALYZER_VERSION:
+    if not _this_format(info):
         return "it was saved by another version of Newsdesk"
     if info.get("fingerprint") != fingerprint:
         return "the store holds other chunks"
@@ -181,6 +181,11 @@ def _why_stale(info: dict[str, Any], fingerprint: str, version: str) -> str:
     if info.get("version") != version:
         return "the store was written since"
     return ""
+
+
+def _this_format(info: dict[str, Any]) -> bool:
+    """Whether saved files are in this version's format and tokenisation."""
+    return info.get("format") == SNAPSHOT_FORMAT and info.get("analyzer") == ANALYZER_VERSION
 
 
 def _open_saved(folder: Path, info: dict[str, Any]) -> LexicalIndex:
@@ -249,8 +254,7 @@ def _saved_bm25(folder: Path, info: dict[str, Any], corpus_digest: str) -> Any:
     if (
         not info
         or info.get("corpus") != corpus_digest
-        or info.get("analyzer") != ANALYZER_VERSION
-        or info.get("format") != SNAPSHOT_FORMAT
+        or not _this_format(info)
         or snapshot.damaged(folder, info.get("files") or {})
     ):
         return None

@@ -79,6 +79,12 @@ _ABBREVIATIONS = frozenset(
 _BOUNDARY = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 
 
+def chunk_sentences(text: str) -> list[str]:
+    """The sentences of a chunk, paragraph by paragraph: a sentence never runs across
+    a paragraph break (a headline or a list item ends with none of ".!?")."""
+    return [s for paragraph in text.split("\n\n") for s in split_sentences(paragraph)]
+
+
 def split_sentences(paragraph: str) -> list[str]:
     """Split one paragraph into sentences without cutting abbreviations or initials."""
     paragraph = paragraph.strip()

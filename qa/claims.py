@@ -13,7 +13,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from index.text import split_sentences
+from index.text import chunk_sentences
 from qa.types import Passage
 
 # A sentence at least this similar (MiniLM cosine) to a claim makes its passage evidence
@@ -80,8 +80,7 @@ def supports(
     sentences: list[tuple[int, str]] = [
         (i, s)
         for i, p in enumerate(passages)
-        for paragraph in p.text.split("\n\n")
-        for s in split_sentences(paragraph)
+        for s in chunk_sentences(p.text)
         if len(s.split()) >= 4 and may_support(i, s)
     ]
     if not sentences or not claims:

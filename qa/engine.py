@@ -74,7 +74,7 @@ class Engine:
             from qa.llm import LLMGenerator
 
             self.llm = LLMGenerator(
-                settings, self.lexical.analyze, QUESTION_WORDS, parse=load_parser()
+                settings, self.lexical.analyze, QUESTION_WORDS, parse=load_parser(settings.device)
             )
             if settings.answer_generator == "llm":
                 self.generator = self.llm

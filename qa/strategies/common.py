@@ -1,12 +1,22 @@
-"""What the strategies share: the few sentences worth reading for a short answer, and
-writing "<short answer> [n]. — “<the sentence>”"."""
+"""What the strategies share: the few sentences worth reading for a short answer,
+writing "<short answer> [n]. — “<the sentence>”", the outlets a question names, and one
+cited line per claim ("TechCrunch, 7 April 2021: <sentence> [1]")."""
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, replace
 
-from index.text import split_sentences
-from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
+from index.text import chunk_sentences
+from qa.dates import long_date_or_blank
+from qa.extractive import (
+    Candidate,
+    Evidence,
+    ExtractiveGenerator,
+    compose,
+    refusal,
+    with_marker,
+)
 from qa.question import Question
 from qa.spans import mentions
 from qa.types import Answer, Passage
@@ -77,11 +87,7 @@ def _close_to(
         if all(mentions(f"{p.title} {p.text}", name) for name in question.names)
     ]
     sentences = [
-        (i, s)
-        for i in named
-        for paragraph in passages[i].text.split("\n\n")
-        for s in split_sentences(paragraph)
-        if len(s.split()) >= 4
+        (i, s) for i in named for s in chunk_sentences(passages[i].text) if len(s.split()) >= 4
     ]
     if not sentences:
         return []
@@ -126,3 +132,29 @@ def names_covered(
             continue  # "Russian" for "Russia", "Russia" for "Russian"
         return False
     return True
+
+
+def outlets_of(passages: list[Passage]) -> list[str]:
+    """The passages' outlets, longest name first (so "The Verge" is tried before "Verge")."""
+    return sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+
+
+def names_outlet(text: str, outlet: str) -> bool:
+    """Whether ``text`` names the outlet ("TechCrunch" for "TechCrunch | Startup News")."""
+    name = outlet.split(" | ")[0].strip()
+    return bool(name) and re.search(rf"\b{re.escape(name)}\b", text, re.I) is not None
+
+
+def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple[Answer, str]:
+    """The (sentence, passage, score) parts composed into one cited answer whose text is
+    one line per part, "Outlet, 7 April 2021: <sentence> [n]"; and every citation number
+    ("[1][2]"), for the verdict line a strategy puts above them."""
+    quoted = compose(question, parts)
+    number = {c.chunk_id: c.number for c in quoted.citations}
+    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for s, p, _ in parts]
+    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
+    return replace(quoted, text="\n".join(lines)), numbers
+
+
+def _where(passage: Passage) -> str:
+    return ", ".join(x for x in (passage.source, long_date_or_blank(passage.date)) if x)

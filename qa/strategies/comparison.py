@@ -17,9 +17,10 @@ from dataclasses import replace
 
 from qa.claims import fact_clauses, supports
 from qa.dates import long_date_or_blank
-from qa.extractive import ExtractiveGenerator, compose, refusal, with_marker
+from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.strategies import factoid
+from qa.strategies.common import cited_lines, names_outlet, outlets_of
 from qa.types import Answer, Passage
 
 _FRAMING = re.compile(
@@ -46,7 +47,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             question.full,
             "whether the coverage changed or agrees is a judgement the sentences do not state",
         )
-    outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+    outlets = outlets_of(passages)
     order = _ORDER.search(question.text)
     if order:
         return _ordered_claims(question, order, passages, outlets, finder)
@@ -66,11 +67,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             return refusal(question.full, f"{evidence} for {claim!r}")
         best = evidence.best
         found.append((claim, best.sentence, pool[best.passage], best.score))
-    quoted = compose(question.full, [(s, p, score) for _, s, p, score in found])
-    number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for _, s, p, _ in found]
-    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
-    return replace(quoted, text=f"Yes {numbers}.\n" + "\n".join(lines), short_answer="Yes")
+    quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
+    return replace(quoted, text=f"Yes {numbers}.\n{quoted.text}", short_answer="Yes")
 
 
 def orders_reports(question: Question, passages: list[Passage]) -> bool:
@@ -80,7 +78,7 @@ def orders_reports(question: Question, passages: list[Passage]) -> bool:
     order = _ORDER.search(question.text)
     if not order:
         return False
-    outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+    outlets = outlets_of(passages)
     before, after = question.text[: order.start()], question.text[order.end() :]
     opening = " ".join(after.split()[:OUTLET_WORDS])
     return bool(_named_outlet(before, outlets) and _named_outlet(opening, outlets))
@@ -128,32 +126,18 @@ def _ordered(
     earlier = first < second
     wanted_earlier = relation in ("before", "earlier than", "prior to")
     verdict = "Yes" if earlier == wanted_earlier else "No"
-    quoted = compose(question.full, [(s, p, score) for _, s, p, score in found])
-    number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for _, s, p, _ in found]
+    quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
     when = (
         f"{long_date_or_blank(first)} is {'before' if earlier else 'after'} "
         f"{long_date_or_blank(second)}"
     )
-    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
     return replace(
-        quoted,
-        text=f"{verdict} {numbers}: {when}.\n" + "\n".join(lines),
-        short_answer=verdict,
+        quoted, text=f"{verdict} {numbers}: {when}.\n{quoted.text}", short_answer=verdict
     )
 
 
-def _where(passage: Passage) -> str:
-    return ", ".join(x for x in (passage.source, long_date_or_blank(passage.date)) if x)
-
-
 def _named_outlet(text: str, outlets: list[str]) -> str:
-    lower = text.lower()
-    for outlet in outlets:
-        name = outlet.split(" | ")[0].strip().lower()
-        if name and re.search(rf"\b{re.escape(name)}\b", lower):
-            return outlet
-    return ""
+    return next((outlet for outlet in outlets if names_outlet(text, outlet)), "")
 
 
 def _claim(text: str, outlets: list[str]) -> str:

@@ -21,12 +21,12 @@ from dataclasses import replace
 
 import numpy as np
 
-from index.text import split_sentences
+from index.text import chunk_sentences
 from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, supports
-from qa.dates import long_date_or_blank
-from qa.extractive import ExtractiveGenerator, compose, with_marker
+from qa.extractive import ExtractiveGenerator
 from qa.question import Question
 from qa.spans import same_name
+from qa.strategies.common import cited_lines, names_outlet, outlets_of
 from qa.types import Answer, Passage
 
 # At least two claims, and at least half of them, need evidence (a sentence within
@@ -88,32 +88,23 @@ def answer(
         sentence = _sentence_naming(passages[support.passage], forms, support, finder, claim)
         if all(sentence != s for s, _, _ in parts):
             parts.append((sentence, passages[support.passage], support.similarity))
-    quoted = compose(question.full, parts)
-    number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for s, p, _ in parts]
-    numbers = "".join(f"[{c.number}]" for c in quoted.citations)
-    lines += [f"No sentence found for: {claim}." for claim in missing]
-    text = f"{name} {numbers}.\n" + "\n".join(lines)
-    return replace(quoted, text=text, short_answer=name)
+    quoted, numbers = cited_lines(question.full, parts)
+    unfound = "".join(f"\nNo sentence found for: {claim}." for claim in missing)
+    return replace(quoted, text=f"{name} {numbers}.\n{quoted.text}{unfound}", short_answer=name)
 
 
 def _claims(text: str, passages: list[Passage]) -> list[tuple[str, frozenset[str]]]:
     """Each claim with the outlets it is about: the one it names, else every outlet
     the question names, else all."""
-    outlets = sorted({p.source for p in passages if p.source}, key=len, reverse=True)
-    named = frozenset(o for o in outlets if _names(text, o))
+    outlets = outlets_of(passages)
+    named = frozenset(o for o in outlets if names_outlet(text, o))
     out: list[tuple[str, frozenset[str]]] = []
     for part in fact_clauses(text, frozenset(outlets)):
-        own = frozenset(o for o in outlets if _names(part, o))
+        own = frozenset(o for o in outlets if names_outlet(part, o))
         claim = _claim_text(part, outlets)
         if len(claim.split()) >= 3:
             out.append((claim, own or named))
     return out
-
-
-def _names(text: str, outlet: str) -> bool:
-    name = outlet.split(" | ")[0].strip()
-    return bool(name) and re.search(rf"\b{re.escape(name)}\b", text, re.I) is not None
 
 
 def _claim_text(part: str, outlets: list[str]) -> str:
@@ -198,8 +189,7 @@ def _sentence_naming(
         return support.sentence
     naming = [
         s
-        for paragraph in passage.text.split("\n\n")
-        for s in split_sentences(paragraph)
+        for s in chunk_sentences(passage.text)
         if any(re.search(rf"\b{re.escape(f)}\b", s) for f in forms)
     ]
     if not naming:
@@ -208,7 +198,3 @@ def _sentence_naming(
     scores = vectors[1:] @ vectors[0]
     best = int(np.argmax(scores))
     return naming[best] if scores[best] >= CLAIM_SIMILARITY else support.sentence
-
-
-def _where(passage: Passage) -> str:
-    return ", ".join(x for x in (passage.source, long_date_or_blank(passage.date)) if x)
