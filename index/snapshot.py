@@ -30,17 +30,27 @@ from index.store import Metadata
 
 ROW_FILES = ("ids.txt", "texts.bin", "texts.idx.npy", "metadata.bin", "metadata.idx.npy")
 _READ_BLOCK = 1 << 20
+# Decoded metadata rows kept in memory: a question reads 300-500 distinct rows.
+KEPT_METADATA_ROWS = 5000
 
 T = TypeVar("T")
 
 
 class Rows(Sequence[T]):
-    """A read-only sequence decoded row by row from a memory-mapped file."""
+    """A read-only sequence decoded row by row from a memory-mapped file.
 
-    def __init__(self, data: Any, offsets: np.ndarray, decode: Callable[[bytes], T]) -> None:
+    With ``keep`` > 0 the last decoded rows are kept (up to ``keep``, then forgotten all
+    at once): one question reads the same metadata row in every retrieval lane, each a
+    JSON decode. Kept rows are shared, so callers must not change them."""
+
+    def __init__(
+        self, data: Any, offsets: np.ndarray, decode: Callable[[bytes], T], keep: int = 0
+    ) -> None:
         self._data = data
         self._offsets = offsets
         self._decode = decode
+        self._keep = keep
+        self._kept: dict[int, T] = {}
 
     def __len__(self) -> int:
         return max(0, len(self._offsets) - 1)
@@ -59,8 +69,16 @@ class Rows(Sequence[T]):
             row += n
         if not 0 <= row < n:
             raise IndexError(f"row {row} out of range for {n} rows")
+        kept = self._kept.get(row)
+        if kept is not None:
+            return kept
         start, end = int(self._offsets[row]), int(self._offsets[row + 1])
-        return self._decode(bytes(self._data[start:end]))
+        value = self._decode(bytes(self._data[start:end]))
+        if self._keep:
+            if len(self._kept) >= self._keep:
+                self._kept = {}
+            self._kept[row] = value
+        return value
 
     def __iter__(self) -> Iterator[T]:
         for row in range(len(self)):
@@ -105,7 +123,11 @@ def read_rows(folder: Path) -> tuple[list[str], Rows[str], Rows[Metadata]]:
     text = (folder / "ids.txt").read_text("utf-8")
     ids = text.split("\n") if text else []
     texts = Rows(*_open_blob(folder / "texts.bin", folder / "texts.idx.npy"), _text)
-    metadatas = Rows(*_open_blob(folder / "metadata.bin", folder / "metadata.idx.npy"), _metadata)
+    metadatas = Rows(
+        *_open_blob(folder / "metadata.bin", folder / "metadata.idx.npy"),
+        _metadata,
+        keep=KEPT_METADATA_ROWS,
+    )
     if not len(ids) == len(texts) == len(metadatas):
         raise ValueError(f"{len(ids)} ids, {len(texts)} texts, {len(metadatas)} metadata rows")
     return ids, texts, metadatas
