@@ -180,10 +180,10 @@ def _mean_pooling_encoder(settings: Settings, path: Path, length: int) -> Any:
         )
     if settings.embed_runtime == "torch" or not on_cpu:
         return MeanPoolingEncoder(path, device(settings), length)
-    cache = settings.model_cache or Path.home() / ".cache" / "newsdesk" / "models"
     try:
+        cache = settings.model_cache or Path.home() / ".cache" / "newsdesk" / "models"
         return onnx_encoder.load(path, length, cache)
-    except (onnx_encoder.OnnxUnavailable, OSError) as exc:
+    except (onnx_encoder.OnnxUnavailable, OSError, RuntimeError) as exc:  # RuntimeError: no home
         if settings.embed_runtime == "onnx":
             raise ConfigError(
                 f"the embedding model cannot run on ONNX Runtime: {exc}; unset "

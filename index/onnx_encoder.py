@@ -34,6 +34,9 @@ OPSET = 17
 # that still counts as the same model (measured: below 1e-6).
 TOLERANCE = 1e-4
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+# Texts and padded tokens per model run (see ``OnnxMeanPoolingEncoder._vectors``).
+RUN_TEXTS = 8
+RUN_TOKENS = 512
 # Probe texts for the check: short, long (cut at the token limit), non-Latin, and a batch
 # that pads, so every path through the graph is compared.
 _PROBES = [
@@ -80,18 +83,49 @@ class OnnxMeanPoolingEncoder:
         return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
 
     def _vectors(self, texts: list[str], normalize: bool) -> np.ndarray:
+        """Vectors of one batch, run through the model in small runs of texts of similar
+        length (``RUN_TOKENS``, ``RUN_TEXTS``): one padded run of 20 sentences took 95 ms
+        against 50 ms in runs of up to 8, and 192 chunks 5.5 s in runs of 32 against 3.6 s
+        in runs of 2 (padding, and a working set that leaves the CPU caches)."""
         encodings = self.tokenizer.encode_batch(texts)
-        feeds = {
+        inputs = {
             "input_ids": np.array([e.ids for e in encodings], dtype=np.int64),
             "attention_mask": np.array([e.attention_mask for e in encodings], dtype=np.int64),
             "token_type_ids": np.array([e.type_ids for e in encodings], dtype=np.int64),
         }
-        tokens = np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
-        mask = feeds["attention_mask"][..., None].astype(np.float32)
-        vectors: np.ndarray = (tokens * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
+        lengths = inputs["attention_mask"].sum(1)
+        order = np.argsort(lengths, kind="stable")
+        vectors = np.zeros((len(texts), 0), dtype=np.float32)
+        for rows in _runs(lengths[order].tolist()):
+            chosen = order[rows]
+            width = int(lengths[chosen].max())
+            feeds = {name: value[chosen, :width] for name, value in inputs.items()}
+            tokens = np.asarray(self.session.run(None, feeds)[0], dtype=np.float32)
+            mask = feeds["attention_mask"][..., None].astype(np.float32)
+            if not vectors.shape[1]:
+                vectors = np.zeros((len(texts), tokens.shape[2]), dtype=np.float32)
+            vectors[chosen] = (tokens * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
         if normalize:
             vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
         return vectors
+
+
+def _runs(lengths: list[int]) -> list[slice]:
+    """Consecutive runs of texts sorted by token count: at most RUN_TEXTS texts, and
+    at most RUN_TOKENS tokens once padded (a longer text runs alone)."""
+    runs: list[slice] = []
+    start = 0
+    while start < len(lengths):
+        end = start + 1
+        while (
+            end < len(lengths)
+            and end - start < RUN_TEXTS
+            and lengths[end] * (end + 1 - start) <= RUN_TOKENS
+        ):
+            end += 1
+        runs.append(slice(start, end))
+        start = end
+    return runs
 
 
 def load(model_dir: Path, max_length: int, cache_dir: Path) -> OnnxMeanPoolingEncoder:

@@ -77,6 +77,18 @@ def test_on_a_cpu_minilm_runs_on_onnx_runtime_with_the_torch_vectors() -> None:
     torch = np.array(embed_texts(Settings(device="cpu", embed_runtime="torch"), TEXTS))
     assert ours.shape == (len(TEXTS), 384)
     assert np.allclose(ours, torch, atol=1e-5)
+    unsorted = TEXTS * 3  # more than one run, lengths mixed: the vectors keep their order
+    assert np.allclose(get_model(on_onnx).encode(unsorted), torch_model_vectors(unsorted), atol=1e-5)
+
+
+def torch_model_vectors(texts: list[str]) -> np.ndarray:
+    return np.asarray(get_model(Settings(device="cpu", embed_runtime="torch")).encode(texts))
+
+
+def test_texts_run_through_the_model_in_short_runs_of_similar_length() -> None:
+    runs = onnx_encoder._runs([5, 5, 6, 7, 9, 9, 9, 9, 9, 10, 300, 400])
+    assert runs == [slice(0, 8), slice(8, 10), slice(10, 11), slice(11, 12)]
+    assert onnx_encoder._runs([]) == []
 
 
 def test_the_onnx_tokenizer_cuts_and_pads_as_transformers_does() -> None:
