@@ -32,7 +32,7 @@ from index.errors import ConfigError
 from index.settings import Settings
 
 MODEL_NAME = "all-MiniLM-L6-v2"
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk.index")
 _lock = threading.Lock()
 _models: dict[tuple[str, str, int], Any] = {}
 _transformers: dict[tuple[str, ...], Any] = {}

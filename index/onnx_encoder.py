@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-log = logging.getLogger(__name__)
+log = logging.getLogger("newsdesk.index")
 
 # Bumped when the export itself changes (inputs, outputs, opset), so old files are not used.
 EXPORT_FORMAT = 1
