@@ -78,7 +78,9 @@ def test_on_a_cpu_minilm_runs_on_onnx_runtime_with_the_torch_vectors() -> None:
     assert ours.shape == (len(TEXTS), 384)
     assert np.allclose(ours, torch, atol=1e-5)
     unsorted = TEXTS * 3  # more than one run, lengths mixed: the vectors keep their order
-    assert np.allclose(get_model(on_onnx).encode(unsorted), torch_model_vectors(unsorted), atol=1e-5)
+    assert np.allclose(
+        get_model(on_onnx).encode(unsorted), torch_model_vectors(unsorted), atol=1e-5
+    )
 
 
 def torch_model_vectors(texts: list[str]) -> np.ndarray:
