@@ -35,7 +35,7 @@ from index.store import ChunkStore, Metadata, is_finished
 LEXICAL_DIR = "bm25"
 INFO_FILE = "newsdesk.json"
 ANALYZER_VERSION = 2  # bump when tokenisation changes: the saved BM25 index is rebuilt
-SNAPSHOT_FORMAT = 1  # bump when the saved files change shape
+SNAPSHOT_FORMAT = 2  # bump when the saved files change shape (2: vectors, outlets, dates)
 ANALYZED_TEXTS = 20_000  # texts whose BM25 terms are kept (a sentence: ~0.2 ms to analyse)
 
 log = logging.getLogger("newsdesk.index")
@@ -51,6 +51,9 @@ class LexicalIndex:
     _stemmer: Any
     version: str = ""  # the store's contents version these rows were read at
     sources: tuple[str, ...] = ()  # every outlet named in the metadata, sorted
+    # Each row's vector, outlet and date, for searching some outlets or dates without
+    # Chroma; None for an index that was read but could not be saved.
+    dense: snapshot.DenseRows | None = None
     _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
@@ -208,7 +211,7 @@ def _open_saved(folder: Path, info: dict[str, Any]) -> LexicalIndex:
     problem = snapshot.damaged(folder, info["files"])
     if problem:
         raise ValueError(problem)
-    ids, texts, metadatas = snapshot.read_rows(folder)
+    ids, texts, metadatas, dense = snapshot.read_rows(folder)
     if ids_fingerprint(ids) != info["fingerprint"]:
         raise ValueError("the saved ids do not match their fingerprint")
     bm25 = bm25s.BM25.load(str(folder), mmap=True) if ids else bm25s.BM25()
@@ -221,24 +224,27 @@ def _open_saved(folder: Path, info: dict[str, Any]) -> LexicalIndex:
         _stemmer(),
         version=str(info["version"]),
         sources=tuple(str(s) for s in info["sources"]),
+        dense=dense,
     )
 
 
 def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]) -> LexicalIndex:
     """Read every chunk from the store, index them and save both; the saved files get
     the store's version only if no ingest wrote while they were read."""
-    ids, texts, metadatas = store.all_chunks()
+    ids, texts, metadatas, vectors = store.all_chunks_with_vectors()
     fingerprint = ids_fingerprint(ids)
     corpus = [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
     corpus_digest = hashlib.sha256("\0".join(ids + corpus).encode()).hexdigest()
     bm25 = _saved_bm25(folder, info, corpus_digest) or _index(corpus)
     sources = tuple(sorted({str(m.get("source", "")) for m in metadatas} - {""}))
+    dense = _dense_rows(vectors, metadatas, sources)
     _, after = store.contents_state()
     saved = _save(
         folder,
         ids,
         texts,
         metadatas,
+        dense,
         bm25,
         {
             "format": SNAPSHOT_FORMAT,
@@ -255,8 +261,34 @@ def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]
         except (OSError, ValueError, KeyError, TypeError):
             pass  # written but unreadable (a full disk?): serve what was read
     return LexicalIndex(
-        ids, texts, metadatas, fingerprint, bm25, _stemmer(), version=version, sources=sources
+        ids,
+        texts,
+        metadatas,
+        fingerprint,
+        bm25,
+        _stemmer(),
+        version=version,
+        sources=sources,
+        dense=dense,
     )
+
+
+def _dense_rows(
+    vectors: np.ndarray, metadatas: list[Metadata], sources: tuple[str, ...]
+) -> snapshot.DenseRows:
+    """Unit vectors (as stored: normalised at ingest), outlet codes and dates by row."""
+    code = {source: n for n, source in enumerate(sources)}
+    return snapshot.DenseRows(
+        vectors=vectors,
+        source_codes=np.array(
+            [code.get(str(m.get("source", "")), -1) for m in metadatas], dtype=np.int32
+        ),
+        dates=np.array([_date_int(m.get("date_int")) for m in metadatas], dtype=np.int32),
+    )
+
+
+def _date_int(value: object) -> int:
+    return int(value) if isinstance(value, int | float) else 0
 
 
 def _saved_bm25(folder: Path, info: dict[str, Any], corpus_digest: str) -> Any:
@@ -298,6 +330,7 @@ def _save(
     ids: list[str],
     texts: list[str],
     metadatas: list[Metadata],
+    dense: snapshot.DenseRows,
     bm25: Any,
     info: dict[str, Any],
 ) -> bool:
@@ -309,7 +342,9 @@ def _save(
         tmp.mkdir(parents=True)
         if ids:
             bm25.save(str(tmp))
-        snapshot.write_rows(tmp, ids, texts, [snapshot.encode_metadata(m) for m in metadatas])
+        snapshot.write_rows(
+            tmp, ids, texts, [snapshot.encode_metadata(m) for m in metadatas], dense
+        )
         info = {**info, "files": snapshot.file_digests(tmp)}
         (tmp / INFO_FILE).write_text(json.dumps(info), "utf-8")
         shutil.rmtree(folder, ignore_errors=True)

@@ -9,6 +9,13 @@ texts of 100k chunks do not sit in the Python heap.
     ids.txt                one chunk id per line, in row order
     texts.bin, texts.idx.npy         UTF-8 texts end to end, and their n + 1 offsets
     metadata.bin, metadata.idx.npy   one compact JSON object per chunk, and offsets
+    vectors.npy            each chunk's unit embedding (float32, one row per chunk)
+    sources.npy, dates.npy each chunk's outlet (an index into the saved list of outlets,
+                           -1 for none) and date (YYYYMMDD, 0 for none)
+
+The last three let retrieval search the chunks of some outlets or dates itself
+(``DenseRows``): Chroma's filtered search took 63 ms a query at 100k chunks, most of a
+question's time there, against about 5 ms for a product over the matching rows.
 
 ``write_rows`` writes them; ``file_digests`` and ``damaged`` let the caller record and
 check each file's size and SHA-256, so a truncated or scribbled file is noticed and the
@@ -21,6 +28,7 @@ import hashlib
 import json
 import mmap
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar, overload
 
@@ -28,7 +36,16 @@ import numpy as np
 
 from index.store import Metadata
 
-ROW_FILES = ("ids.txt", "texts.bin", "texts.idx.npy", "metadata.bin", "metadata.idx.npy")
+ROW_FILES = (
+    "ids.txt",
+    "texts.bin",
+    "texts.idx.npy",
+    "metadata.bin",
+    "metadata.idx.npy",
+    "vectors.npy",
+    "sources.npy",
+    "dates.npy",
+)
 _READ_BLOCK = 1 << 20
 # Decoded metadata rows kept in memory: a question reads 300-500 distinct rows.
 KEPT_METADATA_ROWS = 5000
@@ -100,13 +117,58 @@ def encode_metadata(metadata: Metadata) -> bytes:
     return json.dumps(metadata, separators=(",", ":"), ensure_ascii=False).encode("utf-8")
 
 
+@dataclass(frozen=True)
+class DenseRows:
+    """Each chunk's unit vector, outlet and date, row by row (memory-mapped when read)."""
+
+    vectors: np.ndarray  # (n, d) float32, unit length
+    source_codes: np.ndarray  # (n,) int32: index into the outlets, -1 for none
+    dates: np.ndarray  # (n,) int32: YYYYMMDD, 0 for none
+
+    def rows(self, source_codes: Sequence[int], date_from: int, date_to: int) -> np.ndarray:
+        """The rows of those outlets (all when empty) within the dates (0: unbounded);
+        a bound excludes undated rows, as Chroma's ``$gte``/``$lte`` do."""
+        keep = np.ones(len(self.dates), dtype=bool)
+        if source_codes:
+            keep &= np.isin(self.source_codes, np.asarray(source_codes, dtype=np.int32))
+        if date_from:
+            keep &= self.dates >= date_from
+        if date_to:
+            keep &= (self.dates <= date_to) & (self.dates > 0)
+        return np.flatnonzero(keep)
+
+    def nearest(
+        self, queries: Sequence[Sequence[float]], rows: np.ndarray, k: int
+    ) -> list[list[tuple[int, float]]]:
+        """For each query vector, the ``k`` rows among ``rows`` of highest cosine
+        similarity, best first: an exact search."""
+        if not len(rows) or not len(queries):
+            return [[] for _ in queries]
+        matrix = np.asarray(self.vectors[rows], dtype=np.float32)
+        scores = np.asarray(queries, dtype=np.float32) @ matrix.T
+        k = min(k, len(rows))
+        out: list[list[tuple[int, float]]] = []
+        for row_scores in scores:
+            best = np.argpartition(-row_scores, k - 1)[:k]
+            best = best[np.argsort(-row_scores[best], kind="stable")]
+            out.append([(int(rows[i]), float(row_scores[i])) for i in best])
+        return out
+
+
 def write_rows(
-    folder: Path, ids: Sequence[str], texts: Sequence[str], metadatas: Sequence[bytes]
+    folder: Path,
+    ids: Sequence[str],
+    texts: Sequence[str],
+    metadatas: Sequence[bytes],
+    dense: DenseRows,
 ) -> None:
     """The chunks as ``ROW_FILES`` in ``folder``; metadata rows already encoded."""
     (folder / "ids.txt").write_text("\n".join(ids), "utf-8")
     _write_blob(folder / "texts.bin", folder / "texts.idx.npy", [t.encode() for t in texts])
     _write_blob(folder / "metadata.bin", folder / "metadata.idx.npy", list(metadatas))
+    np.save(folder / "vectors.npy", np.asarray(dense.vectors, dtype=np.float32))
+    np.save(folder / "sources.npy", np.asarray(dense.source_codes, dtype=np.int32))
+    np.save(folder / "dates.npy", np.asarray(dense.dates, dtype=np.int32))
 
 
 def _write_blob(data_path: Path, offsets_path: Path, rows: list[bytes]) -> None:
@@ -118,7 +180,7 @@ def _write_blob(data_path: Path, offsets_path: Path, rows: list[bytes]) -> None:
     np.save(offsets_path, offsets)
 
 
-def read_rows(folder: Path) -> tuple[list[str], Rows[str], Rows[Metadata]]:
+def read_rows(folder: Path) -> tuple[list[str], Rows[str], Rows[Metadata], DenseRows]:
     """What ``write_rows`` wrote; raises ValueError when the files disagree in length."""
     text = (folder / "ids.txt").read_text("utf-8")
     ids = text.split("\n") if text else []
@@ -128,9 +190,17 @@ def read_rows(folder: Path) -> tuple[list[str], Rows[str], Rows[Metadata]]:
         _metadata,
         keep=KEPT_METADATA_ROWS,
     )
-    if not len(ids) == len(texts) == len(metadatas):
+    dense = DenseRows(
+        *(
+            np.load(folder / name, mmap_mode="r", allow_pickle=False)
+            for name in ("vectors.npy", "sources.npy", "dates.npy")
+        )
+    )
+    if not len(ids) == len(texts) == len(metadatas) == len(dense.source_codes) == len(dense.dates):
         raise ValueError(f"{len(ids)} ids, {len(texts)} texts, {len(metadatas)} metadata rows")
-    return ids, texts, metadatas
+    if len(ids) and dense.vectors.shape[0] != len(ids):
+        raise ValueError(f"{len(ids)} ids, {dense.vectors.shape[0]} vectors")
+    return ids, texts, metadatas, dense
 
 
 def _open_blob(data_path: Path, offsets_path: Path) -> tuple[Any, np.ndarray]:

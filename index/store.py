@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, cast
 from urllib.parse import urlparse
 
+import numpy as np
+
 from index.errors import IndexNotBuiltError, IndexUnusableError
 from index.settings import Settings
 
@@ -200,25 +202,43 @@ class ChunkStore:
     def all_metadata(self) -> dict[str, Metadata]:
         """Every chunk id with its metadata (no embeddings, no texts)."""
         out: dict[str, Metadata] = {}
-        for ids, _, metadatas in self._pages(["metadatas"]):
+        for ids, _, metadatas, _ in self._pages(["metadatas"]):
             out.update((i, _flat(m)) for i, m in zip(ids, metadatas, strict=True))
         return out
 
     def all_ids(self) -> list[str]:
         """Every chunk id, sorted: a cheap read (no texts, no metadata)."""
-        return sorted(i for ids, _, _ in self._pages([]) for i in ids)
+        return sorted(i for ids, _, _, _ in self._pages([]) for i in ids)
 
     def all_chunks(self) -> tuple[list[str], list[str], list[Metadata]]:
         """Every chunk's id, text and metadata, in a stable (id) order."""
+        ids, texts, metadatas, _ = self._all(["documents", "metadatas"])
+        return ids, texts, metadatas
+
+    def all_chunks_with_vectors(
+        self,
+    ) -> tuple[list[str], list[str], list[Metadata], np.ndarray]:
+        """``all_chunks`` and each chunk's embedding (rows of a float32 matrix), in one read."""
+        ids, texts, metadatas, vectors = self._all(["documents", "metadatas", "embeddings"])
+        return ids, texts, metadatas, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
+
+    def _all(self, include: list[str]) -> tuple[list[str], list[str], list[Metadata], list[Any]]:
         by_id = {
-            i: (text or "", _flat(metadata))
-            for ids, texts, metadatas in self._pages(["documents", "metadatas"])
-            for i, text, metadata in zip(ids, texts, metadatas, strict=True)
+            i: (text or "", _flat(metadata), vector)
+            for ids, texts, metadatas, vectors in self._pages(include)
+            for i, text, metadata, vector in zip(ids, texts, metadatas, vectors, strict=True)
         }
         ordered = sorted(by_id)
-        return ordered, [by_id[i][0] for i in ordered], [by_id[i][1] for i in ordered]
+        return (
+            ordered,
+            [by_id[i][0] for i in ordered],
+            [by_id[i][1] for i in ordered],
+            [by_id[i][2] for i in ordered],
+        )
 
-    def _pages(self, include: list[str]) -> Iterator[tuple[list[str], list[Any], list[Any]]]:
+    def _pages(
+        self, include: list[str]
+    ) -> Iterator[tuple[list[str], list[Any], list[Any], list[Any]]]:
         """The whole collection, a page at a time: one unbounded get() of a large
         collection fails in SQLite ("too many SQL variables", seen at 100k chunks)."""
         with translate_errors(self.where, "read"):
@@ -228,10 +248,12 @@ class ChunkStore:
                     include=cast(Any, include), limit=READ_PAGE, offset=offset
                 )
                 n = len(page["ids"])
+                embeddings = page.get("embeddings")
                 yield (
                     list(page["ids"]),
                     list(page["documents"] or [None] * n),
                     list(page["metadatas"] or [None] * n),
+                    list(embeddings) if embeddings is not None else [None] * n,
                 )
 
     def add(

@@ -23,6 +23,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
+import numpy as np
+
 from index.lexical import LexicalIndex
 from index.nlp import ENTITIES_KEY, decode_entities
 from index.store import ChunkStore, Metadata
@@ -159,7 +161,7 @@ def hybrid_search(
             outlet_specs.append((query, restricted))
     claim_specs = [(part, filters) for part in fact_clauses(query, cues.sources)]
     specs = [*clause_specs, *outlet_specs, *claim_specs, (query, filters)]
-    dense = _dense_hits(specs, store, embed)
+    dense = _dense_hits(specs, store, lexical, embed)
     lanes = [
         _ranked(text, lexical, lane_filters, cues, hits)
         for (text, lane_filters), hits in zip(specs, dense, strict=True)
@@ -177,12 +179,16 @@ def hybrid_search(
 def _dense_hits(
     specs: list[tuple[str, Filters]],
     store: ChunkStore,
+    lexical: LexicalIndex,
     embed: Callable[[list[str]], list[list[float]]],
 ) -> list[list[tuple[str, float]]]:
-    """Each lane's dense ranking, one store query per distinct filter (see
-    ``ChunkStore.query``: a filtered search costs the same for one vector or several).
-    All lane texts are embedded in one batch: one at a time, the model's fixed cost per
-    call was about 50 ms of every multi-lane question on this machine's CPU."""
+    """Each lane's dense ranking, one search per distinct filter. All lane texts are
+    embedded in one batch: one at a time, the model's fixed cost per call was about
+    50 ms of every multi-lane question on this machine's CPU.
+
+    A lane restricted to some outlets or dates is searched exactly over the matching
+    rows of the saved vectors (``DenseRows``): Chroma's filtered search cost 63 ms a
+    query at 100k chunks. Unrestricted lanes go to Chroma's HNSW index."""
     texts = list(dict.fromkeys(text for text, _ in specs))
     vector_of = dict(zip(texts, embed(texts), strict=True))
     groups: dict[str, list[int]] = {}
@@ -190,11 +196,32 @@ def _dense_hits(
         groups.setdefault(json.dumps(lane_filters.where(), sort_keys=True), []).append(i)
     out: list[list[tuple[str, float]]] = [[] for _ in specs]
     for members in groups.values():
-        where = specs[members[0]][1].where()
-        hits = store.query([vector_of[specs[i][0]] for i in members], CANDIDATES, where=where)
+        lane_filters = specs[members[0]][1]
+        vectors = [vector_of[specs[i][0]] for i in members]
+        if lexical.dense is not None and lane_filters.where() is not None:
+            rows = _rows_allowed(lexical, lane_filters)
+            hits = [
+                [(lexical.ids[row], similarity) for row, similarity in found]
+                for found in lexical.dense.nearest(vectors, rows, CANDIDATES)
+            ]
+        else:
+            hits = store.query(vectors, CANDIDATES, where=lane_filters.where())
         for i, lane_hits in zip(members, hits, strict=True):
             out[i] = lane_hits
     return out
+
+
+def _rows_allowed(lexical: LexicalIndex, filters: Filters) -> np.ndarray:
+    """The rows ``filters`` allows (what Chroma's ``where`` of them would keep)."""
+    assert lexical.dense is not None
+    codes = [n for n, source in enumerate(lexical.sources) if source in filters.sources]
+    if filters.sources and not codes:
+        return np.zeros(0, dtype=np.int64)
+    return lexical.dense.rows(
+        codes,
+        _date_int(filters.date_from) if filters.date_from else 0,
+        _date_int(filters.date_to) if filters.date_to else 0,
+    )
 
 
 def _ranked(

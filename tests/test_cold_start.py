@@ -10,8 +10,10 @@ from __future__ import annotations
 import logging
 import os
 import shutil
+from datetime import date
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from index import Settings, ingest
@@ -20,6 +22,7 @@ from index.manifest import MANIFEST_FILE
 from index.snapshot import Rows
 from index.store import VERSION_KEY, ChunkStore
 from qa import ask
+from qa.retrieval import CANDIDATES, Filters, _rows_allowed
 from tests.conftest import SEED_CORPUS
 
 QUESTIONS = [
@@ -51,11 +54,17 @@ def opened(index_dir: Path) -> tuple[ChunkStore, LexicalIndex]:
 
 
 def assert_matches_store(store: ChunkStore, lexical: LexicalIndex) -> None:
-    ids, texts, metadatas = store.all_chunks()
+    ids, texts, metadatas, vectors = store.all_chunks_with_vectors()
     assert lexical.ids == ids
     assert list(lexical.texts) == texts
     assert list(lexical.metadatas) == metadatas
     assert list(lexical.sources) == sorted({str(m["source"]) for m in metadatas} - {""})
+    assert lexical.dense is not None
+    assert np.array_equal(np.asarray(lexical.dense.vectors), vectors)
+    assert [lexical.sources[c] for c in lexical.dense.source_codes] == [
+        m["source"] for m in metadatas
+    ]
+    assert list(lexical.dense.dates) == [m["date_int"] for m in metadatas]
 
 
 def saved_stamp(index_dir: Path) -> tuple[int, int]:
@@ -108,6 +117,7 @@ def test_state_read_while_an_ingest_writes_is_never_trusted_later(index_dir: Pat
     "damage",
     [
         "truncated texts",
+        "truncated vectors",
         "scribbled metadata",
         "garbage info",
         "garbage bm25",
@@ -122,6 +132,9 @@ def test_damaged_saved_files_are_rebuilt_with_a_warning_not_served(
     if damage == "truncated texts":
         data = (folder / "texts.bin").read_bytes()
         (folder / "texts.bin").write_bytes(data[: len(data) // 2])
+    elif damage == "truncated vectors":
+        data = (folder / "vectors.npy").read_bytes()
+        (folder / "vectors.npy").write_bytes(data[: len(data) - 1536])
     elif damage == "scribbled metadata":
         data = bytearray((folder / "metadata.bin").read_bytes())
         data[10:20] = b"\xff" * 10
@@ -168,3 +181,33 @@ def test_answers_from_the_saved_state_equal_those_after_a_rebuild(index_dir: Pat
     assert (index_dir / LEXICAL_DIR / INFO_FILE).is_file()
     assert [(a.text, a.citations) for a in saved] == [(a.text, a.citations) for a in rebuilt]
     assert any(not a.refused for a in saved)
+
+
+def test_a_search_restricted_to_an_outlet_or_dates_finds_what_chromas_filter_finds(
+    index_dir: Path,
+) -> None:
+    """Restricted lanes are searched over the saved vectors, not by Chroma's ``where``."""
+    store, lexical = opened(index_dir)
+    assert lexical.dense is not None
+    queries = [np.asarray(lexical.dense.vectors[n]).tolist() for n in (0, 7, 15)]
+    dated = sorted({int(d) for d in lexical.dense.dates if d})
+    restrictions = [Filters((source,)) for source in lexical.sources] + [
+        Filters(date_from=date(dated[0] // 10000, dated[0] // 100 % 100, dated[0] % 100)),
+        Filters(lexical.sources[:2], date_to=date(2100, 1, 1)),
+        Filters(("An outlet nobody wrote for",)),
+    ]
+    for restriction in restrictions:
+        rows = _rows_allowed(lexical, restriction)
+        ours = [
+            [(lexical.ids[row], round(similarity, 4)) for row, similarity in hits]
+            for hits in lexical.dense.nearest(queries, rows, CANDIDATES)
+        ]
+        where = restriction.where()
+        if restriction.date_to:  # an upper bound keeps undated chunks out, as BM25's lanes do
+            where = {"$and": [where, {"date_int": {"$gt": 0}}]}
+        chroma = [
+            [(chunk, round(similarity, 4)) for chunk, similarity in hits]
+            for hits in store.query(queries, CANDIDATES, where=where)
+        ]
+        assert ours == chroma, restriction
+    assert not len(_rows_allowed(lexical, restrictions[-1]))
