@@ -1,11 +1,16 @@
 """ask() and retrieve() latency on an index, in a warm process.
 
     .venv/bin/python bench/latency.py [--index-dir DIR] [--corpus PATH]
+    .venv/bin/python bench/latency.py --index-dir DIR --corpus PATH --by-shape QSET.jsonl
 
 Builds (or reuses) the index of the bundled corpus and warms the process with one
 question. Then it times retrieve() on each question of ../shared/eval/dev_qa.jsonl,
 then ask() on each, twice: first with the candidate sentences not yet embedded (the
 question's own vector is cached by then), and again with everything cached.
+
+With ``--by-shape``, the questions are those of a question set instead, and ask()
+(first time) is reported per shape as the set labels it (summaries and timelines embed
+the sentences of several articles, so they are reported apart from factoids).
 """
 
 from __future__ import annotations
@@ -40,9 +45,12 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--index-dir", type=Path, default=ROOT / ".newsdesk" / "bench-seed")
     parser.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    parser.add_argument("--by-shape", type=Path, help="a question set (JSONL with shape)")
     args = parser.parse_args()
     settings = Settings(index_dir=args.index_dir)
     ingest(settings, [args.corpus])
+    if args.by_shape:
+        return by_shape(settings, args.by_shape)
     questions = [
         json.loads(line)["question"]
         for line in (ROOT.parent / "shared" / "eval" / "dev_qa.jsonl").read_text().splitlines()
@@ -56,6 +64,22 @@ def main() -> int:
     print(f"  retrieve(k=10)      {percentiles(retrieval)}")
     print(f"  ask, first time     {percentiles(cold)}")
     print(f"  ask, cached vectors {percentiles(cached)}")
+    return 0
+
+
+def by_shape(settings: Settings, qset: Path) -> int:
+    rows = [json.loads(line) for line in qset.read_text("utf-8").splitlines() if line.strip()]
+    ask("What is this corpus about?", settings=settings)
+    for row in rows:  # every question's retrieval lanes embedded, as in the main run
+        retrieve(row["question"], 10, settings=settings)
+    times: dict[str, list[float]] = {}
+    for row in rows:
+        times.setdefault(row["shape"], []).append(timed(ask, row["question"], settings=settings))
+    print(f"index {settings.index_dir}: {len(rows)} questions of {qset.name}, ask first time")
+    for shape, samples in sorted(times.items()):
+        print(f"  {shape:<12} n={len(samples):<3} {percentiles(samples)}")
+    every = [t for samples in times.values() for t in samples]
+    print(f"  {'all':<12} n={len(every):<3} {percentiles(every)}")
     return 0
 
 
