@@ -52,7 +52,7 @@ class LexicalIndex:
     version: str = ""  # the store's contents version these rows were read at
     sources: tuple[str, ...] = ()  # every outlet named in the metadata, sorted
     # Each row's vector, outlet and date, for searching some outlets or dates without
-    # Chroma; None for an index that was read but could not be saved.
+    # Chroma (always set when read from a store or the saved files).
     dense: snapshot.DenseRows | None = None
     _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
@@ -72,7 +72,7 @@ class LexicalIndex:
         tokens = bm25s.tokenize(
             [base_forms(query)], stopwords="en", stemmer=self._stemmer, show_progress=False
         )
-        if not tokens.vocab:
+        if not tokens.vocab or not self.ids:  # an empty index has no BM25 scores at all
             return []
         k = min(k, len(self.ids))
         # n_threads=0: in this thread; 1 started a thread pool per call (about 1.5 ms each,

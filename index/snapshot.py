@@ -126,8 +126,9 @@ class DenseRows:
     dates: np.ndarray  # (n,) int32: YYYYMMDD, 0 for none
 
     def rows(self, source_codes: Sequence[int], date_from: int, date_to: int) -> np.ndarray:
-        """The rows of those outlets (all when empty) within the dates (0: unbounded);
-        a bound excludes undated rows, as Chroma's ``$gte``/``$lte`` do."""
+        """The rows of those outlets (all when empty) within the dates (0: unbounded).
+        Either bound excludes undated rows (date 0), as the BM25 lanes' filter does;
+        Chroma's ``$lte`` on ``date_int`` kept them."""
         keep = np.ones(len(self.dates), dtype=bool)
         if source_codes:
             keep &= np.isin(self.source_codes, np.asarray(source_codes, dtype=np.int32))

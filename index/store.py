@@ -220,6 +220,8 @@ class ChunkStore:
     ) -> tuple[list[str], list[str], list[Metadata], np.ndarray]:
         """``all_chunks`` and each chunk's embedding (rows of a float32 matrix), in one read."""
         ids, texts, metadatas, vectors = self._all(["documents", "metadatas", "embeddings"])
+        if not ids:
+            return ids, texts, metadatas, np.zeros((0, 0), dtype=np.float32)
         return ids, texts, metadatas, np.asarray(vectors, dtype=np.float32).reshape(len(ids), -1)
 
     def _all(self, include: list[str]) -> tuple[list[str], list[str], list[Metadata], list[Any]]:

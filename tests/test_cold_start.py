@@ -211,3 +211,15 @@ def test_a_search_restricted_to_an_outlet_or_dates_finds_what_chromas_filter_fin
         ]
         assert ours == chroma, restriction
     assert not len(_rows_allowed(lexical, restrictions[-1]))
+
+
+def test_an_empty_store_opens_with_no_rows_and_its_saved_state_is_reused(tmp_path: Path) -> None:
+    index_dir = tmp_path / "empty"
+    store = ChunkStore(Settings(index_dir=index_dir), create=True)
+    lexical = load_or_build(store, index_dir)
+    assert lexical.ids == [] and lexical.dense is not None and not len(lexical.dense.dates)
+    assert lexical.search("helicopters", 3) == []
+    reopened = load_or_build(store, index_dir)
+    assert reopened.ids == []
+    assert reopened.dense is not None
+    assert reopened.dense.nearest([[0.0] * 384], reopened.dense.rows([], 0, 0), 5) == [[]]
