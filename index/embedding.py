@@ -190,7 +190,12 @@ def _mean_pooling_encoder(settings: Settings, path: Path, length: int) -> Any:
                 "NEWSDESK_EMBED_RUNTIME to fall back to torch, or set NEWSDESK_MODEL_CACHE "
                 "to a writable folder"
             ) from exc
-        log.warning("embedding on torch (about half as fast): %s", exc)
+        log.warning(
+            "embedding on torch (about half as fast), not ONNX Runtime: %s. If the "
+            "folder is the problem, point NEWSDESK_MODEL_CACHE at a writable one; "
+            "NEWSDESK_EMBED_RUNTIME=torch keeps torch without this warning",
+            exc,
+        )
         return MeanPoolingEncoder(path, device(settings), length)
 
 
