@@ -130,23 +130,23 @@ class MeanPoolingEncoder:
     ) -> np.ndarray:
         import torch
 
-        out: list[np.ndarray] = []
-        for start in range(0, len(texts), batch_size):
-            batch = self.tokenizer(
-                [str(text).strip() for text in texts[start : start + batch_size]],
+        def vectors_of(batch: list[str]) -> np.ndarray:
+            tokenized = self.tokenizer(
+                batch,
                 padding=True,
                 truncation="longest_first",
                 max_length=self.max_length,
                 return_tensors="pt",
             ).to(self.device)
             with torch.inference_mode():
-                tokens = self.model(**batch).last_hidden_state
-                mask = batch["attention_mask"].unsqueeze(-1).to(tokens.dtype)
+                tokens = self.model(**tokenized).last_hidden_state
+                mask = tokenized["attention_mask"].unsqueeze(-1).to(tokens.dtype)
                 vectors = (tokens * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
                 if normalize_embeddings:
                     vectors = torch.nn.functional.normalize(vectors, p=2, dim=1)
-            out.append(vectors.float().cpu().numpy())
-        return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
+            return np.asarray(vectors.float().cpu().numpy())
+
+        return onnx_encoder.encode_in_batches(texts, batch_size, vectors_of)
 
 
 def get_model(settings: Settings) -> Any:

@@ -20,6 +20,7 @@ import hashlib
 import logging
 import os
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,11 +77,9 @@ class OnnxMeanPoolingEncoder:
         normalize_embeddings: bool = False,
         show_progress_bar: bool = False,
     ) -> np.ndarray:
-        out: list[np.ndarray] = []
-        for start in range(0, len(texts), batch_size):
-            batch = [str(text).strip() for text in texts[start : start + batch_size]]
-            out.append(self._vectors(batch, normalize_embeddings))
-        return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
+        return encode_in_batches(
+            texts, batch_size, lambda batch: self._vectors(batch, normalize_embeddings)
+        )
 
     def _vectors(self, texts: list[str], normalize: bool) -> np.ndarray:
         """Vectors of one batch, run through the model in small runs of texts of similar
@@ -109,6 +108,19 @@ class OnnxMeanPoolingEncoder:
         if normalize:
             vectors /= np.clip(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12, None)
         return vectors
+
+
+def encode_in_batches(
+    texts: list[str], batch_size: int, vectors_of: Callable[[list[str]], np.ndarray]
+) -> np.ndarray:
+    """``vectors_of`` over ``batch_size`` texts at a time, stripped as sentence-transformers
+    strips them; the rows of every batch in one matrix. Both mean-pooling encoders (this
+    one and torch's ``MeanPoolingEncoder``) batch this way."""
+    out = [
+        vectors_of([str(text).strip() for text in texts[start : start + batch_size]])
+        for start in range(0, len(texts), batch_size)
+    ]
+    return np.concatenate(out) if out else np.zeros((0, 0), dtype=np.float32)
 
 
 def _runs(lengths: list[int]) -> list[slice]:
