@@ -81,14 +81,14 @@ class Rows(Sequence[T]):
     def __getitem__(self, row: int | slice) -> T | list[T]:
         if isinstance(row, slice):
             return [self[i] for i in range(*row.indices(len(self)))]
+        kept = self._kept.get(row)  # only rows in range are kept: no bounds check needed
+        if kept is not None:
+            return kept
         n = len(self)
         if row < 0:
             row += n
         if not 0 <= row < n:
             raise IndexError(f"row {row} out of range for {n} rows")
-        kept = self._kept.get(row)
-        if kept is not None:
-            return kept
         start, end = int(self._offsets[row]), int(self._offsets[row + 1])
         value = self._decode(bytes(self._data[start:end]))
         if self._keep:

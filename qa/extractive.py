@@ -473,13 +473,13 @@ def _variants(unseen: list[str], vocabulary: set[str]) -> dict[str, str]:
     """Passage terms standing for question terms no passage uses, by derivation."""
     out: dict[str, str] = {}
     for term in unseen:
-        for word in vocabulary:
-            short, long = sorted((term, word), key=len)
-            if any(
-                long == short + suffix and len(short) >= shortest
-                for suffix, shortest in _DERIVATIONS
-            ):
-                out[word] = term
+        for suffix, shortest in _DERIVATIONS:
+            longer = term + suffix  # "threat" -> "threaten"
+            if len(term) >= shortest and longer in vocabulary:
+                out[longer] = term
+            shorter = term[: -len(suffix)]  # "northern" -> "north"
+            if term.endswith(suffix) and len(shorter) >= shortest and shorter in vocabulary:
+                out[shorter] = term
     return out
 
 

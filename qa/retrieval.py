@@ -80,6 +80,11 @@ class Filters:
             return None
         return clauses[0] if len(clauses) == 1 else {"$and": clauses}
 
+    @property
+    def restricts(self) -> bool:
+        """Whether any outlet or date bound is set (else every chunk is allowed)."""
+        return bool(self.sources or self.date_from or self.date_to)
+
     def allows(self, metadata: Metadata) -> bool:
         if self.sources and metadata.get("source") not in self.sources:
             return False
@@ -234,19 +239,18 @@ def _ranked(
     """One lane: BM25 and dense rankings fused by weighted RRF, with cue boosts."""
     row_of = lexical.row_of
     fused: dict[int, float] = {}
-    lexical_hits = [
-        (r, s)
-        for r, s in lexical.search(query, CANDIDATES * 2)
-        if filters.allows(lexical.metadatas[r])
-    ]
+    lexical_hits = lexical.search(query, CANDIDATES * 2)
+    if filters.restricts:
+        lexical_hits = [(r, s) for r, s in lexical_hits if filters.allows(lexical.metadatas[r])]
     for rank, (row, _score) in enumerate(lexical_hits[:CANDIDATES]):
         fused[row] = fused.get(row, 0.0) + LEXICAL_WEIGHT / (RRF_K + rank)
     for rank, (chunk_id, _similarity) in enumerate(dense_hits):
         if chunk_id in row_of:
             dense_row = row_of[chunk_id]
             fused[dense_row] = fused.get(dense_row, 0.0) + DENSE_WEIGHT / (RRF_K + rank)
-    for row in fused:
-        fused[row] *= 1.0 + _cue_boost(lexical.metadatas[row], cues)
+    if cues.sources or cues.days or cues.months:
+        for row in fused:
+            fused[row] *= 1.0 + _cue_boost(lexical.metadatas[row], cues)
     return sorted(fused.items(), key=lambda item: (-item[1], item[0]))
 
 

@@ -371,3 +371,11 @@ def test_synonyms_join_reporting_verbs_both_ways_but_not_according_to() -> None:
     table = synonym_table(analyze)
     assert "highlight" in table["stres"] and "stres" in table["highlight"]
     assert "accord" not in table["agreement"]
+
+
+def test_a_question_term_no_passage_uses_is_matched_to_its_derivations_in_the_passages() -> None:
+    from qa.extractive import _variants
+
+    vocabulary = {"threaten", "north", "pakistani", "parti", "talk"}
+    found = _variants(["threat", "northern", "pakistan", "part", "talks"], vocabulary)
+    assert found == {"threaten": "threat", "north": "northern", "pakistani": "pakistan"}

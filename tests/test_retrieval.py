@@ -97,3 +97,35 @@ def test_a_question_about_two_outlets_retrieves_an_article_from_each(tmp_path: P
     assert {p.source for p in passages[:2]} == {"The Verge", "Fortune"}
     dated = retrieve("What did Sporting News report on October 2, 2023?", k=3, settings=settings)
     assert dated[0].source == "Sporting News" and dated[0].date == "2023-10-02"
+
+
+def test_our_bm25_terms_are_the_ones_bm25s_tokenize_gives() -> None:
+    """The index is built with bm25s.tokenize over base_forms(text); questions and
+    sentences are analysed with index.lexical.bm25_terms, which must give the same terms."""
+    import bm25s
+
+    from index.lexical import _stemmer, bm25_terms
+    from index.morphology import base_forms
+
+    texts = [
+        "",
+        "a I of",
+        "Russia's Mi-35M helicopters: 4 delivered in 2017, the U.S. said.",
+        "Lavrov met the Emir of Qatar in Doha on Friday to discuss gas.",
+        "Café owners in São Paulo — «naïve» résumés; x y z 42 4.5 %",
+        "THE RUNNING runners ran; running's Runner’s",
+        "snake_case and CamelCase and under__score",
+        "Russia GAVE, had given and Gave; they withdrew, did not do it, were born and left.",
+    ]
+    corpus = Path(__file__).resolve().parents[1] / "corpus"
+    texts += [p.read_text("utf-8") for p in sorted(corpus.glob("*.txt"))]
+    stemmer = _stemmer()
+    for text in texts:
+        expected = bm25s.tokenize(
+            [base_forms(text)],
+            stopwords="en",
+            stemmer=stemmer,
+            return_ids=False,
+            show_progress=False,
+        )
+        assert bm25_terms(text, stemmer) == list(expected[0] if expected else []), text[:60]
