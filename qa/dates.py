@@ -39,8 +39,13 @@ def is_absolute(expression: str) -> bool:
     return bool(_YEAR.search(expression))
 
 
-def resolve(expression: str, published: str) -> Resolved | None:
-    """The date an expression means, or None when it means none we can tell."""
+def resolve(expression: str, published: str, tense: str = "") -> Resolved | None:
+    """The date an expression means, or None when it means none we can tell.
+
+    ``tense`` is that of the verb the expression belongs to, "past", "future" or "" when
+    the sentence does not say: it decides which year a month without one is in ("held
+    in November": the last November; "will open in May": the next May; "a May 1 deadline
+    approaches": the nearest May 1)."""
     text = expression.strip()
     lower = text.lower()
     if is_absolute(text):
@@ -79,13 +84,35 @@ def resolve(expression: str, published: str) -> Resolved | None:
     month_match = _MONTH.search(text)
     if month_match:
         month = MONTHS.index(month_match.group(1).lower()) + 1
-        year = base.year if month <= base.month or step > 0 else base.year - 1
         day_match = _DAY.search(text.replace(month_match.group(0), " "))
+        number = int(day_match.group(1)) if day_match else 0
+        number = number if 1 <= number <= 31 else 0
+        year, which = _year_of(month, number, base, "future" if step > 0 else tense)
         label = f"{MONTHS[month - 1].capitalize()} {year}"
-        if day_match and 1 <= int(day_match.group(1)) <= 31:
-            label = f"{int(day_match.group(1))} {label}"
-        return Resolved(label, False, f"“{text}”, in the year of the article, {long_date(base)}")
+        if number:
+            label = f"{number} {label}"
+        return Resolved(label, False, f"“{text}”, {which} the article's date, {long_date(base)}")
     return None
+
+
+def _year_of(month: int, day: int, base: date, tense: str) -> tuple[int, str]:
+    """The year of a month (and day) named without one, seen from ``base``: the last
+    such date up to it for the past, the first from it for the future, else the
+    nearest. Also how it was chosen, for the reader."""
+
+    def when(year: int) -> date:
+        return date(year, month, min(day or 15, 28))
+
+    # a month alone counts as reached in any day of it
+    this_year = (month, day or base.day)
+    if tense == "past":
+        past = this_year <= (base.month, base.day)
+        return (base.year if past else base.year - 1), "the last up to"
+    if tense == "future":
+        ahead = this_year >= (base.month, base.day)
+        return (base.year if ahead else base.year + 1), "the first from"
+    year = min((base.year - 1, base.year, base.year + 1), key=lambda y: abs(when(y) - base))
+    return year, "the nearest to"
 
 
 def sort_key(resolved: str) -> tuple[int, int, int] | None:

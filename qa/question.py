@@ -158,7 +158,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
             doc = parse(text)
     tokens = [t for t in doc if not t.is_space]
     lower = text.lower()
-    wh_token = next((t for t in tokens if t.tag_ in ("WDT", "WP", "WP$", "WRB")), None)
+    wh_token = next((t for t in tokens if _asks(t)), None)
     wh = wh_token.lower_ if wh_token is not None else ""
     names = _names(doc)
     root = next((t for t in tokens if t.dep_ == "ROOT"), tokens[0] if tokens else None)
@@ -393,6 +393,23 @@ def _asks_a_name(wh_token: Any, head: str) -> bool:
     return wh_token.lower_ in ("who", "whom") or (
         wh_token.lower_ in ("which", "what") and bool(head)
     )
+
+
+def _asks(token: Any) -> bool:
+    """Whether a wh-word asks the question, rather than open a clause inside it: "when"
+    in "Was Janjua foreign secretary when she went to Moscow?" or in "When Lavrov went to
+    Pakistan, was it his first visit?" opens a clause of time, and the question is a
+    yes/no one."""
+    if token.tag_ not in ("WDT", "WP", "WP$", "WRB"):
+        return False
+    if token.tag_ not in ("WRB", "WP"):
+        return True
+    # "When was …", "Who is …", "who laid …": a verb next asks, whatever clause the
+    # parser hangs it on (it makes "Who is the individual alleged to …" a clause).
+    following = token.doc[token.i + 1] if token.i + 1 < len(token.doc) else None
+    if following is None or following.pos_ in ("AUX", "VERB"):
+        return True
+    return token.head.dep_ not in ("advcl", "relcl", "acl")
 
 
 def _shape(

@@ -273,3 +273,56 @@ def test_cli_eval_scores_the_public_smoke_set(settings: Settings) -> None:
         )
         == 0.0
     )
+
+
+def test_a_claim_attributed_to_someone_is_checked_against_their_article(settings: Settings) -> None:
+    """ "According to Lavrov" names the source, not part of the claim: the sentence
+    ("we gave our partners four … helicopters") need not name him."""
+    answer = ask(
+        "According to Lavrov, did Russia supply Pakistan with four Mi-35M transport-combat "
+        "helicopters?",
+        settings=settings,
+    )
+    assert answer.short_answer == "Yes" and answer.citations
+
+
+def test_a_claim_with_another_number_than_the_article_s_is_not_confirmed(
+    settings: Settings,
+) -> None:
+    answer = ask(
+        "According to Lavrov, did Russia supply Pakistan with six Mi-35M transport-combat "
+        "helicopters?",
+        settings=settings,
+    )
+    assert answer.short_answer != "Yes"
+
+
+def test_when_an_article_was_published_is_answered_with_its_date(settings: Settings) -> None:
+    answer = ask(
+        "On what date was the article 'Kh Asif leaves for Moscow at Lavrov's invitation' "
+        "published?",
+        settings=settings,
+    )
+    assert answer.short_answer == "20 February 2018" and answer.citations
+
+
+def test_last_month_and_a_weekday_are_dated_from_the_article(settings: Settings) -> None:
+    conference = ask(
+        "When did Russia host the international conference on Afghanistan in Moscow that "
+        "the Reuters report says took place 'last month'?",
+        settings=settings,
+    )
+    assert conference.short_answer == "March 2021"
+    troika = ask(
+        "On what date was the expanded troika meeting on Afghanistan opened by Lavrov 'on "
+        "Thursday'?",
+        settings=settings,
+    )
+    assert troika.short_answer == "Thursday, 18 March 2021"
+
+
+def test_a_deadline_s_month_is_the_nearest_one_not_always_the_last(settings: Settings) -> None:
+    answer = ask(
+        "What date was the deadline for the US withdrawal from Afghanistan?", settings=settings
+    )
+    assert answer.short_answer == "1 May 2021"

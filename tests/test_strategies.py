@@ -43,6 +43,9 @@ def generator() -> ExtractiveGenerator:
     [
         ("Did Russia give Pakistan helicopters?", "yesno"),
         ("Under the Doha deal, did the US promise to withdraw?", "yesno"),
+        ("Was Janjua foreign secretary when she went to Moscow?", "yesno"),
+        ("When Lavrov went to Pakistan, was it his first visit in nine years?", "yesno"),
+        ("When was the intergovernmental agreement concluded?", "when"),
         ("Which countries attended the talks?", "list"),
         ("When was the deal signed?", "when"),
         ("How many helicopters did Russia give?", "factoid"),
@@ -73,6 +76,24 @@ def test_a_relative_date_is_resolved_against_the_article_s_date(
     expression: str, published: str, meant: str
 ) -> None:
     resolved = resolve(expression, published)
+    assert resolved is not None and resolved.text == meant
+
+
+@pytest.mark.parametrize(
+    ("expression", "published", "tense", "meant"),
+    [
+        ("May 1", "2021-04-07", "", "1 May 2021"),  # "a May 1 deadline approaches": nearest
+        ("December", "2021-01-15", "", "December 2020"),
+        ("November", "2018-02-20", "past", "November 2017"),  # "was held in November"
+        ("April", "2021-04-07", "past", "April 2021"),  # earlier this month
+        ("March", "2021-04-07", "future", "March 2022"),  # "will open in March"
+        ("next May", "2021-04-07", "", "May 2021"),
+    ],
+)
+def test_a_month_without_a_year_is_placed_by_the_verb_s_tense_else_the_nearest(
+    expression: str, published: str, tense: str, meant: str
+) -> None:
+    resolved = resolve(expression, published, tense)
     assert resolved is not None and resolved.text == meant
 
 

@@ -1,6 +1,8 @@
 """When-questions: the date the evidence gives, made absolute when it is relative.
 
-In order of preference: a date the sentence states in full ("on 7 April 2021"); a
+A question about when an article came out ("On what date was the article '…'
+published?") gets that article's date: the one whose headline shares at least half of
+the question's words. Otherwise, in order of preference: a date the sentence states in full ("on 7 April 2021"); a
 relative one ("last year", "on Friday") resolved against the article's publication
 date, saying so; otherwise the publication date itself, labelled as such, since the
 report's date is all the articles tell.
@@ -12,15 +14,26 @@ import re
 from datetime import date
 from typing import Any
 
-from qa.dates import is_absolute, long_date, resolve
+from index.text import chunk_sentences
+from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
 from qa.extractive import ExtractiveGenerator
 from qa.question import DATE_LABELS, Question
 from qa.spans import entity_spans, new_to
 from qa.strategies.common import lead_answer, readable
 from qa.types import Answer, Passage
 
+MIN_HEADLINE_SHARE = 0.5  # of the question's own words, for "when was the article … published"
+_PUBLISHED = re.compile(
+    r"\b(?:published|posted|dated|came out|date of (?:the|this|that) (?:article|report|story))\b",
+    re.I,
+)
+_FRAMING = "when what which date day was were is the article report story published posted dated"
+
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    dated = _publication_answer(question, passages, finder)
+    if dated is not None:
+        return dated
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
@@ -28,12 +41,13 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     for candidate in candidates:
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
-        for text, start in entity_spans(doc, DATE_LABELS):
-            if not new_to(question, text, finder.terms_of):
-                continue
+        spans = entity_spans(doc, DATE_LABELS)
+        asked = [t.i for t in doc if finder.terms_of(t.text) & found.weights.keys()]
+        for text, start in sorted(spans, key=lambda span: _distance(span[1], asked)):
             text = _with_shared_year(doc, text, start)
-            resolved = resolve(text, passage.date)
-            if resolved is None:
+            resolved = resolve(text, passage.date, _tense(doc[start]))
+            # "on Thursday" quoted in the question is news once it is a calendar date
+            if resolved is None or not new_to(question, resolved.text, finder.terms_of):
                 continue
             cited = [(candidate.sentence, passage, candidate.score)]
             if resolved.absolute:
@@ -63,3 +77,70 @@ def _with_shared_year(doc: Any, text: str, start: int) -> str:
     tail = doc[start : start + 6].text
     match = re.match(rf"{re.escape(text)}\s*(?:and|or|to|-|–)\s*\w+\s+((?:19|20)\d\d)\b", tail)
     return f"{text} {match.group(1)}" if match else text
+
+
+def _distance(start: int, asked: list[int]) -> int:
+    """Tokens between a date and the nearest word of the question: in "Starting in
+    2019, … culminated in the signing of an agreement on February 29, 2020", the date
+    of the signing is the one beside "signing"."""
+    return min((abs(start - i) for i in asked), default=0)
+
+
+def _tense(token: Any) -> str:
+    """ "past" or "future" for the verb a date token belongs to, "" when it says neither
+    ("a May 1 deadline approaches")."""
+    verb = token
+    for _ in range(8):
+        if verb.pos_ in ("VERB", "AUX"):
+            auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+            # "is scheduled to be sentenced in March": an infinitive has the tense of
+            # the verb it depends on
+            if not any(c.lower_ == "to" for c in auxiliaries) or verb.head is verb:
+                break
+        if verb.head is verb:
+            return ""
+        verb = verb.head
+    if verb.pos_ not in ("VERB", "AUX"):
+        return ""
+    auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
+    if any(c.lower_ in ("will", "shall", "'ll") for c in auxiliaries):
+        return "future"
+    if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxiliaries):
+        return "past"  # "held", "was held", "had been held"
+    perfect = any(c.lemma_ == "have" for c in auxiliaries)
+    if verb.tag_ == "VBN" and (perfect or not auxiliaries):
+        return "past"  # "has held", "the meeting held in Moscow"
+    return ""
+
+
+def _publication_answer(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer | None:
+    """The date of the article the question names by its headline, when it asks when an
+    article was published; None for any other question, or when no dated headline shares
+    MIN_HEADLINE_SHARE of its words."""
+    if not _PUBLISHED.search(question.text):
+        return None
+    wanted = finder.terms_of(question.text) - finder.terms_of(_FRAMING)
+    if not wanted:
+        return None
+    best: tuple[float, int] = (0.0, -1)
+    for index, passage in enumerate(passages):
+        if not long_date_or_blank(passage.date):
+            continue
+        share = len(wanted & finder.terms_of(passage.title)) / len(wanted)
+        if share > best[0]:
+            best = (share, index)
+    share, index = best
+    if share < MIN_HEADLINE_SHARE:
+        return None
+    passage = passages[index]
+    day = long_date_or_blank(passage.date)
+    first = next(iter(chunk_sentences(passage.text)), passage.title)
+    return lead_answer(
+        question.full,
+        f"{day} (the date of the article “{passage.title}”)",
+        day,
+        [(first, passage, 1.0)],
+        finder,
+    )

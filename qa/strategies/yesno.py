@@ -11,6 +11,7 @@ A yes/no question is never answered with a bare sentence.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from typing import Any
 
 from index.text import split_sentences
@@ -25,6 +26,13 @@ MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms the sentence must 
 MIN_SURNAME = 4  # "Asif" stands for "Khawaja Asif"
 MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
+# A sentence that says the claim in other words ("met … Bajwa" for "held talks with
+# Bajwa"): this close to the question (MiniLM cosine), every name and number of the claim
+# in it, and most of the rest of the claim.
+PARAPHRASE_SIMILARITY = 0.7
+# Verbs that attribute a claim to someone ("according to Lavrov", "as Lavrov put it",
+# "did Lavrov say that …"): that someone is looked for in the article, not the sentence.
+ATTRIBUTING_VERBS = frozenset({"say", "put", "tell", "state", "claim", "report", "note", "add"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 
 
@@ -48,6 +56,22 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     for candidate in candidates:
         passage = passages[candidate.passage]
         if _contradicts(question, found, candidate, passage, finder):
+            return _verdict(question, "No", candidate, passage, finder)
+    for candidate in candidates:
+        passage = passages[candidate.passage]
+        if _paraphrases(question, found, candidate, passage, finder):
+            doc = finder.parse_sentence(candidate.sentence, passage)
+            # the literal checks that do not depend on wording hold here too
+            synonyms = lambda text: finder.same_terms(found, text)  # noqa: E731
+            if not _subject_agrees(doc, question, finder, synonyms) or _hedged(doc, question):
+                continue
+            if _hedged_anywhere(doc) and not question.negated:
+                continue
+            verdict = "No" if _negated(doc, question) != question.negated else "Yes"
+            return _verdict(question, verdict, candidate, passage, finder)
+    for candidate in candidates:
+        passage = passages[candidate.passage]
+        if _replaces_one_value(question, found, candidate, passage, finder):
             return _verdict(question, "No", candidate, passage, finder)
     return _dont_know(question, "no sentence supports or contradicts every part of the claim")
 
@@ -92,8 +116,13 @@ def _supports(
     own = finder.same_terms(found, sentence)
     around = finder.same_terms(found, f"{passage.title} {candidate.sentence}")
     subject = finder.terms_of(question.subject)
+    attributed = _attributed_names(question, finder)
     for name in question.names:
         terms = finder.terms_of(name) & found.weights.keys()
+        if name in attributed:
+            if not _in_article(name, passage):
+                return False
+            continue
         # the subject may stand in the headline ("we" in a minister's quote); every
         # other name the claim makes must be in the sentence itself
         in_subject = bool(terms) and terms <= subject
@@ -157,7 +186,12 @@ def _subject_of(verb: Any) -> Any:
     return None
 
 
-def _subject_agrees(doc: Any, question: Question, finder: ExtractiveGenerator) -> bool:
+def _subject_agrees(
+    doc: Any,
+    question: Question,
+    finder: ExtractiveGenerator,
+    verb_terms: Callable[[str], set[str]] | None = None,
+) -> bool:
     """The claim's subject does the claim's action in the sentence: "Did Russia sign …?"
     is not supported by "… which was signed by the parties" in a sentence that names
     Russia elsewhere. A pronoun subject ("we gave") is taken as the one the context names."""
@@ -165,7 +199,9 @@ def _subject_agrees(doc: Any, question: Question, finder: ExtractiveGenerator) -
     if not question.focus_lemma or not wanted:
         return True
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
-    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and finder.terms_of(t.text) & focus]
+    # ``verb_terms`` may map a reporter's synonym to the question's verb ("gave" for "supply")
+    of_verb = verb_terms or finder.terms_of
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(t.text) & focus]
     for noun in doc:
         # "Lavrov's visit to Pakistan" says that Lavrov visited it
         if noun.pos_ == "NOUN" and finder.terms_of(noun.text) & focus:
@@ -275,4 +311,139 @@ def _same_place(asked: Any, said: Any, verb: str) -> bool:
         asked.dep_ == said.dep_
         and asked.dep_ in ("dobj", "nsubj", "dative")
         and said.head.lemma_.lower() == verb
+    )
+
+
+def _attributed_names(question: Question, finder: ExtractiveGenerator) -> set[str]:
+    """Names the question gives as the source of the claim, not a part of it: "according
+    to Lavrov", "as Lavrov put it", "did Lavrov say that …"."""
+    doc = finder.parse_question(question.text)
+    out: set[str] = set()
+    for ent in doc.ents:
+        root = ent.root
+        head = root.head
+        if (root.dep_ == "pobj" and head.lower_ == "to" and head.head.lower_ == "according") or (
+            root.dep_ == "nsubj"
+            and head.lemma_.lower() in ATTRIBUTING_VERBS
+            and (
+                any(c.dep_ == "ccomp" for c in head.children)
+                or any(c.dep_ == "mark" and c.lower_ == "as" for c in head.children)
+            )
+        ):
+            out.add(ent.text)
+    return {name for name in question.names if any(name in said for said in out)}
+
+
+def _in_article(name: str, passage: Passage) -> bool:
+    return mentions(f"{passage.title}\n{passage.text}", name)
+
+
+def _claim_names_and_numbers(
+    question: Question, found: Evidence, finder: ExtractiveGenerator
+) -> tuple[list[str], set[str]]:
+    """The names the claim makes (attributions left out) and the numbers it states."""
+    attributed = _attributed_names(question, finder)
+    names = [n for n in question.names if n not in attributed]
+    asked = finder.parse_question(question.text)
+    numbers = {t.lower_ for t in asked if t.like_num}
+    return names, numbers
+
+
+def _name_in(name: str, text: str, terms: set[str], finder: ExtractiveGenerator) -> bool:
+    surname = name.split()[-1] if len(name.split()) > 1 else ""
+    wanted = finder.terms_of(name)
+    return (
+        (bool(wanted) and all(_named(term, terms) for term in wanted))
+        or mentions(text, name)
+        or (len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text)))
+    )
+
+
+def _paraphrases(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """The claim in other words: the sentence is within PARAPHRASE_SIMILARITY of the
+    question, names every name and number of the claim (the subject may stand in the
+    headline, an attribution anywhere in the article; a year may be the article's own),
+    has the claim's verb or a reporter's synonym of it (the model cannot tell "was
+    elected" from "lost the vote", so a verb is never taken on similarity alone), and
+    covers most of the rest of it."""
+    if candidate.similarity < PARAPHRASE_SIMILARITY:
+        return False
+    names, numbers = _claim_names_and_numbers(question, found, finder)
+    own = finder.same_terms(found, candidate.sentence)
+    focus = finder.terms_of(question.focus_verb or question.focus_lemma)
+    if focus and not focus <= own:
+        return False
+    around = f"{passage.title} {candidate.sentence}"
+    subject = finder.terms_of(question.subject)
+    for name in names:
+        in_subject = bool(finder.terms_of(name)) and finder.terms_of(name) <= subject
+        text = around if in_subject else candidate.sentence
+        if not _name_in(name, text, finder.same_terms(found, text), finder):
+            return False
+    said = {t.lower() for t in re.findall(r"\b\w+\b", f"{candidate.sentence} {passage.date[:4]}")}
+    if not numbers <= said:
+        return False
+    name_terms = {t for n in question.names for t in finder.terms_of(n)}
+    rest = {t: w for t, w in found.weights.items() if t not in name_terms and t not in focus}
+    if not rest:
+        return True
+    return sum(w for t, w in rest.items() if t in own) / sum(rest.values()) >= MIN_OBJECT_COVERAGE
+
+
+def _hedged_anywhere(doc: Any) -> bool:
+    """A modal or conditional on the sentence's main verb ("could", "will", "if")."""
+    roots = [t for t in doc if t.dep_ == "ROOT"]
+    return any(
+        (c.dep_ == "aux" and c.tag_ == "MD") or (c.dep_ == "mark" and c.lower_ in ("if", "unless"))
+        for root in roots
+        for c in root.children
+    )
+
+
+def _replaces_one_value(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """The claim with another value in one place, said in other words: the sentence is
+    within PARAPHRASE_SIMILARITY of the question and covers most of the rest of the
+    claim, every name of the claim but one is in it, and where the question puts that
+    name after a preposition ("to Islamabad") the sentence puts another name of the same
+    kind after the same preposition ("to Lahore")."""
+    if candidate.similarity < PARAPHRASE_SIMILARITY:
+        return False
+    names, _ = _claim_names_and_numbers(question, found, finder)
+    around = f"{passage.title} {candidate.sentence}"
+    terms = finder.same_terms(found, around)
+    missing = [n for n in names if not _name_in(n, around, terms, finder)]
+    if len(missing) != 1 or len(names) < 2:
+        return False
+    asked = finder.parse_question(question.text)
+    gap = next((e for e in asked.ents if e.text == missing[0] or missing[0] in e.text), None)
+    if gap is None or gap.root.dep_ != "pobj":
+        return False
+    own = finder.same_terms(found, candidate.sentence)
+    gap_terms = finder.terms_of(gap.text)
+    rest = {t: w for t, w in found.weights.items() if t not in gap_terms}
+    if (
+        not rest
+        or sum(w for t, w in rest.items() if t in own) / sum(rest.values()) < MIN_OBJECT_COVERAGE
+    ):
+        return False
+    sentence = finder.parse_sentence(candidate.sentence, passage)
+    return any(
+        other.label_ == gap.label_
+        and other.root.dep_ == "pobj"
+        and other.root.head.lower_ == gap.root.head.lower_
+        and not same_name(gap.text, other.text)
+        and not any(same_name(other.text, n) or n in other.text for n in names)
+        for other in sentence.ents
     )
