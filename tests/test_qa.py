@@ -326,3 +326,14 @@ def test_a_deadline_s_month_is_the_nearest_one_not_always_the_last(settings: Set
         "What date was the deadline for the US withdrawal from Afghanistan?", settings=settings
     )
     assert answer.short_answer == "1 May 2021"
+
+
+def test_a_list_keeps_an_item_the_question_names_when_the_sentence_lists_it_with_others(
+    settings: Settings,
+) -> None:
+    answer = ask(
+        "Which countries were to be represented at the mid-February meeting on Afghanistan "
+        "in Moscow?",
+        settings=settings,
+    )
+    assert answer.short_answer == "Russia, Afghanistan, Pakistan, China, Iran, India"

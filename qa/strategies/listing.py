@@ -10,6 +10,7 @@ the noun itself ("which resolutions"). With no item, the cited sentences stand.
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
 from qa.extractive import ExtractiveGenerator, compose
 from qa.question import Question
@@ -32,10 +33,14 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             spans = entity_spans(doc, question.answer_labels)
         else:
             spans = headed_spans(doc, question.head_noun) if question.head_noun else []
+        new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
+        # an item the question names still belongs to a list that gives new ones: "Russia,
+        # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
+        listed = {_enumeration(doc, start) for start in new}
         fresh = [
             text
-            for text, _ in spans
-            if new_to(question, text, finder.terms_of) and text.lower() not in items
+            for text, start in spans
+            if (start in new or _enumeration(doc, start) in listed) and text.lower() not in items
         ]
         fresh = list(dict.fromkeys(fresh))
         if not fresh:
@@ -58,3 +63,15 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
 
 def _joined(items: list[str]) -> str:
     return items[0] if len(items) == 1 else f"{', '.join(items[:-1])} and {items[-1]}"
+
+
+def _enumeration(doc: Any, start: int) -> int:
+    """The first conjunct of the coordination the item starting at token ``start``
+    stands in ("Russia, Afghanistan and India" → "Russia"): items of one list share it."""
+    token = doc[start]
+    token = next((e.root for e in doc.ents if e.start == start), token)
+    for _ in range(len(doc)):
+        if token.dep_ != "conj" or token.head is token:
+            break
+        token = token.head
+    return int(token.i)
