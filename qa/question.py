@@ -12,7 +12,7 @@ Only the question is parsed at answer time; passages carry the entities found at
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
@@ -253,12 +253,41 @@ _FRAMING = re.compile(
 def _topic(text: str) -> str:
     """A summary's or timeline's subject: the question without its framing words
     ("Summarize the coverage of Sam Bankman-Fried's trial" → "Sam Bankman-Fried's trial")."""
+    return _bare_topic(text) or text
+
+
+def _bare_topic(text: str) -> str:
     topic = _FRAMING.sub(" ", text)
     topic = re.sub(
         r"^\W*(?:(?:of|on|about|with|in|for|the|a|an|me|us)\b\W*)+", "", topic.strip(), flags=re.I
     )
     topic = re.sub(r"\s+(?:been|gone|the)?\s*\?*$", "", topic.strip(" ?.!"))
-    return " ".join(topic.split()) or text
+    return " ".join(topic.split())
+
+
+# Words that leave a "latest", summary or timeline question without a subject of its own:
+# "What is the most recent news covered here?", "Summarize the articles".
+_NO_SUBJECT = frozenset(
+    "what whats is are was were the a an of on in about from for to these those this that "
+    "here there today now so far all any everything anything overall general main top big "
+    "biggest key important covered cover headlines headline things thing corpus collection "
+    "desk index indexed me us you we i please can could do does did have has been there's "
+    "what's it its them they by which who".split()
+)
+
+
+def asks_about_everything(text: str, outlets: Iterable[str] = ()) -> bool:
+    """Whether a "latest", summary or timeline question names no subject but the
+    articles themselves, or only outlets ("What's the latest?", "Summarize the
+    articles", "What's new from TechCrunch?"): it asks about the coverage as a whole."""
+    if not (_SUMMARY.search(text) or _LATEST.search(text) or _TIMELINE.search(text)):
+        return False
+    topic = _bare_topic(text)
+    for outlet in outlets:
+        if outlet:
+            topic = re.sub(rf"\b{re.escape(outlet)}\b", " ", topic, flags=re.I)
+    words = re.findall(r"[a-z']+", topic.lower().replace("’", "'"))
+    return all(word in _NO_SUBJECT for word in words)
 
 
 def _names(doc: Any) -> tuple[str, ...]:

@@ -337,3 +337,11 @@ def test_a_list_keeps_an_item_the_question_names_when_the_sentence_lists_it_with
         settings=settings,
     )
     assert answer.short_answer == "Russia, Afghanistan, Pakistan, China, Iran, India"
+
+
+def test_the_latest_with_no_subject_lists_the_newest_articles_first(settings: Settings) -> None:
+    answer = ask("What's the latest?", settings=settings)
+    lines = answer.text.splitlines()
+    assert answer.shape == "latest" and answer.citations
+    assert lines[0].startswith("7 April 2021 — Lavrov visits Pakistan in search of Afghan peace")
+    assert lines[1].startswith("18 March 2021 — ")

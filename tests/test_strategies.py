@@ -440,3 +440,24 @@ def test_recently_in_a_which_question_places_a_fact_rather_than_asking_the_lates
         == "factoid"
     )
     assert read_question("What is the most recent news on the pipeline?", nlp).shape == "latest"
+
+
+@pytest.mark.parametrize(
+    ("question", "about_everything"),
+    [
+        ("What's the latest?", True),
+        ("What is the most recent news covered in these articles?", True),
+        ("Summarize the articles", True),
+        ("Give me a timeline of the coverage", True),
+        ("What's new from TechCrunch?", True),  # an outlet is no subject of its own
+        ("What's the latest on OpenAI?", False),
+        ("Summarize the coverage of Sam Bankman-Fried's trial", False),
+        ("Who met Lavrov?", False),  # not a latest, summary or timeline question
+    ],
+)
+def test_a_question_about_the_coverage_as_a_whole_is_told_from_one_about_a_subject(
+    question: str, about_everything: bool
+) -> None:
+    from qa.question import asks_about_everything
+
+    assert asks_about_everything(question, ["TechCrunch", "The Verge"]) is about_everything

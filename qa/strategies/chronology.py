@@ -14,9 +14,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.dates import long_date_or_blank, resolve, sort_key
-from qa.extractive import Candidate, ExtractiveGenerator, compose, with_marker
-from qa.question import Question
-from qa.strategies.common import TopicEvidence, topic_evidence
+from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.question import Question, asks_about_everything
+from qa.strategies.common import TopicEvidence, opening_sentences, topic_evidence
 from qa.types import Answer, Passage
 
 MIN_RELEVANCE = 0.6  # an article's best sentence keeps this share of the best score
@@ -78,6 +78,13 @@ def _timeline_of_events(
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    newest_first = question.shape == "latest"
+    if asks_about_everything(question.text, {p.source for p in passages}):
+        # "What's the latest?": the newest articles retrieval brought, each by its opening
+        openings = opening_sentences(passages)
+        if not openings:
+            return refusal(question.full, "no article with a sentence to show")
+        return _by_article(question, openings, passages, newest_first)
     found = topic_evidence(question, passages, finder)
     if isinstance(found, Answer):
         return found
@@ -87,13 +94,19 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             continue
         passage = passages[candidate.passage]
         key.setdefault(passage.doc_id or passage.chunk_id, candidate)
-    newest_first = question.shape == "latest"
     if not newest_first:
         events = _events(found, passages, finder)
         if len({key for key, _, _ in events}) >= MIN_STATED_DATES:
             return _timeline_of_events(question, events, passages)
+    return _by_article(question, list(key.values()), passages, newest_first)
+
+
+def _by_article(
+    question: Question, key: list[Candidate], passages: list[Passage], newest_first: bool
+) -> Answer:
+    """One line per article in date order: "7 April 2021 — <headline>: <sentence> [n]"."""
     dated = sorted(
-        key.values(),
+        key,
         key=lambda c: passages[c.passage].date or "",
         reverse=newest_first,
     )

@@ -50,6 +50,27 @@ def lead_answer(
     return replace(quoted, text=text, short_answer=short)
 
 
+MIN_OPENING_WORDS = 8  # an article's opening sentence, not a dateline or a caption
+
+
+def opening_sentences(passages: list[Passage]) -> list[Candidate]:
+    """Each article's first sentence of some length that is not its headline, in the
+    passages' order: the key sentence of an article when the question is about the
+    coverage as a whole ("What's the latest?"), not about a topic within it."""
+    out: list[Candidate] = []
+    seen: set[str] = set()
+    for index, passage in enumerate(passages):
+        article = passage.doc_id or passage.chunk_id
+        if article in seen:
+            continue
+        for sentence in chunk_sentences(passage.text):
+            if len(sentence.split()) >= MIN_OPENING_WORDS and sentence.strip() != passage.title:
+                out.append(Candidate(sentence, index, 1.0, 1.0, frozenset(), score=1.0))
+                seen.add(article)
+                break
+    return out
+
+
 @dataclass(frozen=True)
 class TopicEvidence:
     """The sentences about a summary's, "latest" or timeline question's topic, best first."""

@@ -15,9 +15,9 @@ from dataclasses import replace
 import numpy as np
 
 from qa.dates import long_date_or_blank
-from qa.extractive import Candidate, ExtractiveGenerator, compose, with_marker
-from qa.question import Question
-from qa.strategies.common import topic_evidence
+from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.question import Question, asks_about_everything
+from qa.strategies.common import opening_sentences, topic_evidence
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
@@ -28,6 +28,13 @@ MMR_LAMBDA = 0.7
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    if asks_about_everything(question.text, {p.source for p in passages}):
+        # "Summarize the articles": each article the retrieval brought (the newest), by
+        # its opening sentence
+        openings = opening_sentences(passages)[:MAX_SENTENCES]
+        if not openings:
+            return refusal(question.full, "no article with a sentence to show")
+        return write_by_article(question, openings, passages)
     found = topic_evidence(question, passages, finder)
     if isinstance(found, Answer):
         return found
