@@ -345,3 +345,11 @@ def test_the_latest_with_no_subject_lists_the_newest_articles_first(settings: Se
     assert answer.shape == "latest" and answer.citations
     assert lines[0].startswith("7 April 2021 — Lavrov visits Pakistan in search of Afghan peace")
     assert lines[1].startswith("18 March 2021 — ")
+
+
+def test_a_summary_names_an_article_by_its_date_and_headline_not_its_file_name(
+    settings: Settings,
+) -> None:
+    answer = ask("Summarize the articles", settings=settings)
+    assert answer.citations and ".txt" not in answer.text
+    assert "20 February 2018 — Kh Asif leaves for Moscow" in answer.text

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
+from pathlib import PurePath
 
 from index.text import chunk_sentences
 from qa.dates import long_date_or_blank
@@ -172,10 +173,13 @@ def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple
     ("[1][2]"), for the verdict line a strategy puts above them."""
     quoted = compose(question, parts)
     number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [f"{_where(p)}: {with_marker(s, number[p.chunk_id])}" for s, p, _ in parts]
+    lines = [f"{where_from(p)}: {with_marker(s, number[p.chunk_id])}" for s, p, _ in parts]
     numbers = "".join(f"[{c.number}]" for c in quoted.citations)
     return replace(quoted, text="\n".join(lines)), numbers
 
 
-def _where(passage: Passage) -> str:
-    return ", ".join(x for x in (passage.source, long_date_or_blank(passage.date)) if x)
+def where_from(passage: Passage) -> str:
+    """ "TechCrunch, 7 April 2021": the article's outlet and date, as far as known. A
+    plain file has no outlet; its name is not one ("003_e038c91dee60b0cf.txt")."""
+    outlet = "" if passage.source == PurePath(passage.file).name else passage.source
+    return ", ".join(x for x in (outlet, long_date_or_blank(passage.date)) if x)

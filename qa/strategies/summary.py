@@ -14,10 +14,9 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.dates import long_date_or_blank
 from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
 from qa.question import Question, asks_about_everything
-from qa.strategies.common import opening_sentences, topic_evidence
+from qa.strategies.common import opening_sentences, topic_evidence, where_from
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
@@ -98,7 +97,7 @@ def write_by_article(
     lines = []
     for group in groups:
         head = first_passage(group)
-        where = ", ".join(x for x in (head.source, long_date_or_blank(head.date)) if x)
+        where = where_from(head)
         said = " ".join(
             with_marker(c.sentence, number[passages[c.passage].chunk_id]) for c in group
         )
