@@ -322,7 +322,7 @@ class ExtractiveGenerator:
             or best.score < MIN_SCORE
         ):
             return f"the best evidence is too weak (score {best.score:.2f})"
-        if unmentioned and _covered(best.terms, rest) < MIN_REST_COVERAGE:
+        if unmentioned and covered(best.terms, rest) < MIN_REST_COVERAGE:
             return f"no passage mentions what the question asks about ({unmentioned[0]!r})"
         if kind.required and kind.pattern is not None and not kind.pattern.search(best.sentence):
             return "no passage states what the question asks for"
@@ -392,8 +392,8 @@ class ExtractiveGenerator:
                     Candidate(
                         text,
                         index,
-                        _covered(terms, weights),
-                        _covered(terms | title_terms | previous, weights),
+                        covered(terms, weights),
+                        covered(terms | title_terms | previous, weights),
                         frozenset(terms & weights.keys()),
                         pair=is_pair,
                     )
@@ -426,11 +426,11 @@ class ExtractiveGenerator:
         total: float,
     ) -> list[Candidate]:
         chosen = [best]
-        covered = set(best.terms)
+        answered = set(best.terms)
         for candidate in candidates[1:]:
             if len(chosen) >= MAX_SENTENCES:
                 break
-            gain = sum(weights[t] for t in candidate.terms - covered) / total
+            gain = sum(weights[t] for t in candidate.terms - answered) / total
             redundant = any(
                 jaccard(word_shingles(candidate.sentence, 2), word_shingles(c.sentence, 2)) >= 0.5
                 for c in chosen
@@ -441,7 +441,7 @@ class ExtractiveGenerator:
                 and not redundant
             ):
                 chosen.append(candidate)
-                covered |= candidate.terms
+                answered |= candidate.terms
         return chosen
 
 
@@ -459,7 +459,7 @@ class Evidence:
     variants: dict[str, str]
 
 
-def _covered(terms: set[str] | frozenset[str], weights: dict[str, float]) -> float:
+def covered(terms: set[str] | frozenset[str], weights: dict[str, float]) -> float:
     """The IDF-weighted share of the question's terms among ``terms``."""
     return sum(w for t, w in weights.items() if t in terms) / (sum(weights.values()) or 1.0)
 

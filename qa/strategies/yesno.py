@@ -15,7 +15,7 @@ from collections.abc import Callable
 from typing import Any
 
 from index.text import split_sentences
-from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.question import Question
 from qa.spans import mentions, same_name
 from qa.strategies.common import lead_answer
@@ -129,12 +129,7 @@ def _supports(
         where, text = (
             (around, f"{passage.title} {candidate.sentence}") if in_subject else (own, sentence)
         )
-        surname = name.split()[-1] if len(name.split()) > 1 else ""
-        if not (
-            all(_named(term, where) for term in terms)
-            or mentions(text, name)
-            or (len(surname) >= MIN_SURNAME and re.search(rf"\b{re.escape(surname)}\b", text))
-        ):
+        if not (all(_named(term, where) for term in terms) or _mentioned(name, text)):
             return False
     if focus and not focus <= own:
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
@@ -144,8 +139,7 @@ def _supports(
     }
     if not rest:
         return bool(focus) or candidate.coverage >= 0.99
-    covered = sum(w for t, w in rest.items() if t in own) / sum(rest.values())
-    return covered >= MIN_OBJECT_COVERAGE
+    return covered(own, rest) >= MIN_OBJECT_COVERAGE
 
 
 def _claim_sentence(
@@ -349,14 +343,17 @@ def _claim_names_and_numbers(
     return names, numbers
 
 
-def _name_in(name: str, text: str, terms: set[str], finder: ExtractiveGenerator) -> bool:
+def _mentioned(name: str, text: str) -> bool:
+    """``text`` names ``name`` as written, by its initials, or by the surname alone."""
     surname = name.split()[-1] if len(name.split()) > 1 else ""
-    wanted = finder.terms_of(name)
-    return (
-        (bool(wanted) and all(_named(term, terms) for term in wanted))
-        or mentions(text, name)
-        or (len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text)))
+    return mentions(text, name) or (
+        len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text))
     )
+
+
+def _name_in(name: str, text: str, terms: set[str], finder: ExtractiveGenerator) -> bool:
+    wanted = finder.terms_of(name)
+    return (bool(wanted) and all(_named(term, terms) for term in wanted)) or _mentioned(name, text)
 
 
 def _paraphrases(
@@ -393,7 +390,7 @@ def _paraphrases(
     rest = {t: w for t, w in found.weights.items() if t not in name_terms and t not in focus}
     if not rest:
         return True
-    return sum(w for t, w in rest.items() if t in own) / sum(rest.values()) >= MIN_OBJECT_COVERAGE
+    return covered(own, rest) >= MIN_OBJECT_COVERAGE
 
 
 def _hedged_anywhere(doc: Any) -> bool:
@@ -433,10 +430,7 @@ def _replaces_one_value(
     own = finder.same_terms(found, candidate.sentence)
     gap_terms = finder.terms_of(gap.text)
     rest = {t: w for t, w in found.weights.items() if t not in gap_terms}
-    if (
-        not rest
-        or sum(w for t, w in rest.items() if t in own) / sum(rest.values()) < MIN_OBJECT_COVERAGE
-    ):
+    if not rest or covered(own, rest) < MIN_OBJECT_COVERAGE:
         return False
     sentence = finder.parse_sentence(candidate.sentence, passage)
     return any(
