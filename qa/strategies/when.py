@@ -2,10 +2,10 @@
 
 A question about when an article came out ("On what date was the article '…'
 published?") gets that article's date: the one whose headline shares at least half of
-the question's words. Otherwise, in order of preference: a date the sentence states in full ("on 7 April 2021"); a
-relative one ("last year", "on Friday") resolved against the article's publication
-date, saying so; otherwise the publication date itself, labelled as such, since the
-report's date is all the articles tell.
+the question's words. Otherwise, in order of preference: a date the sentence states in
+full ("on 7 April 2021"); a relative one ("last year", "on Friday") resolved against the
+article's publication date, saying so; otherwise the publication date itself, labelled
+as such, since the report's date is all the articles tell.
 """
 
 from __future__ import annotations
@@ -27,7 +27,9 @@ _PUBLISHED = re.compile(
     r"\b(?:published|posted|dated|came out|date of (?:the|this|that) (?:article|report|story))\b",
     re.I,
 )
-_FRAMING = "when what which date day was were is the article report story published posted dated"
+_PUBLICATION_WORDS = (
+    "when what which date day was were is the article report story published posted dated"
+)
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
@@ -121,7 +123,7 @@ def _publication_answer(
     MIN_HEADLINE_SHARE of its words."""
     if not _PUBLISHED.search(question.text):
         return None
-    wanted = finder.terms_of(question.text) - finder.terms_of(_FRAMING)
+    wanted = finder.terms_of(question.text) - finder.terms_of(_PUBLICATION_WORDS)
     if not wanted:
         return None
     best: tuple[float, int] = (0.0, -1)
