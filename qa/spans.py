@@ -27,6 +27,33 @@ def new_to(question: Question, text: str, stem: Callable[[str], set[str]]) -> bo
     return bool(own - asked)
 
 
+def repeats_person(question: Question, doc: Any, text: str) -> bool:
+    """Whether every person ``text`` names (by the sentence's parse) is one the question
+    already names: "Who is the Afghan minister that met Lavrov?" is not answered by
+    "Russian Foreign Minister Sergei Lavrov", whose words are not all in the question."""
+    people = [e.text for e in doc.ents if e.label_ == "PERSON" and e.text in text]
+    return bool(people) and all(
+        any(same_name(person, name) for name in question.names) for person in people
+    )
+
+
+def tied_to_noun(doc: Any, start: int, noun: str) -> bool:
+    """Whether the name starting at token ``start`` is tied to ``noun`` by the parse: in
+    apposition ("Pakistan's army chief, General Bajwa"), as its title ("army chief
+    Bajwa", "Foreign Minister Rabbani"), or inside it. "Which army chief did Lavrov
+    meet?" is not answered by "Prime Minister Imran Khan and the country's army chief"."""
+    lemma = noun.lower().rstrip("s")
+    ent = next((e for e in doc.ents if e.start <= start < e.end), None)
+    root = ent.root if ent is not None else doc[start]
+    near = [*(ent or [root]), *(t for t in root.children if t.dep_ in ("appos", "compound"))]
+    if root.dep_ in ("appos", "compound"):
+        near.append(root.head)
+    near += [t for t in root.head.children if t.dep_ == "appos" and root.dep_ != "conj"]
+    for token in list(near):
+        near += [t for t in token.children if t.dep_ == "compound"]
+    return any(t.lemma_.lower().rstrip("s") == lemma for t in near)
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", text.strip(), flags=re.I)
     return text.strip(" ,;:.\"'“”‘’()")
@@ -196,6 +223,9 @@ def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
             right = [owner]  # "the basis of the UN Security Council resolutions"
         start = left[0].left_edge.i if left else token.i
         end = right[-1].right_edge.i if right else token.i
+        named = [t for t in right if t.dep_ == "appos" and t.ent_type_]
+        if named:  # "Pakistan's army chief, General Qamar Javed Bajwa": the name itself
+            start, end = named[0].left_edge.i, named[0].right_edge.i
         if end - start + 1 > MAX_SPAN_WORDS:
             continue
         out.append((_clean(doc[start : end + 1].text), start))

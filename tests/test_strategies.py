@@ -296,6 +296,44 @@ def test_a_who_question_whose_sentence_names_no_one_is_refused(
     assert generator.generate("Who led the delegation at the talks in Moscow?", passages).refused
 
 
+def test_a_person_the_question_names_is_not_its_answer(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(1, "Russian Foreign Minister Sergei Lavrov met Salahuddin Rabbani in Moscow.")
+    ]
+    answer = generator.generate("Who met Lavrov in Moscow?", passages)
+    assert "Lavrov" not in answer.short_answer
+
+
+def test_which_role_is_answered_by_the_name_a_sentence_gives_that_role() -> None:
+    passages = [
+        passage(
+            1, "Lavrov met Prime Minister Imran Khan and the country's army chief in Islamabad."
+        ),
+        passage(
+            2, "Lavrov also met Pakistan's army chief, General Qamar Javed Bajwa, in Rawalpindi."
+        ),
+    ]
+    # "army chief" names a person (what qa.nouns reads from the embedding model)
+    people = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=embed_many,
+        parse=load_nlp(),
+        noun_kind=lambda noun: frozenset({"PERSON"}),
+    )
+    answer = people.generate("Which army chief did Lavrov meet?", passages)
+    assert answer.short_answer == "General Qamar Javed Bajwa"
+
+
+def test_a_headline_cannot_stand_in_for_a_subject_the_sentence_names_otherwise(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = "Opportunities opened after the accession of Islamabad to the SCO as a full member."
+    passages = [replace(passage(1, text), title="Afghanistan and the SCO")]
+    answer = generator.generate("Is Afghanistan a full member of the SCO?", passages)
+    assert answer.short_answer != "Yes"
+
+
 def test_the_dates_module_formats_days_the_english_way() -> None:
     from qa.dates import long_date
 

@@ -23,8 +23,10 @@ from qa.spans import (
     entity_spans,
     headed_spans,
     new_to,
+    repeats_person,
     role_spans,
     same_name,
+    tied_to_noun,
 )
 from qa.strategies import inference
 from qa.strategies.common import capitalised, lead_answer, names_covered, readable
@@ -111,25 +113,38 @@ def short_answer(
             said = finder.same_terms(found, token.text) if found else finder.terms_of(token.text)
             return bool(action and said & action)
 
-        tiers.append(role_spans(doc, question, is_action))
+        tiers.append(_called(role_spans(doc, question, is_action), doc, question))
         # A name of the asked kind answers only where the sentence says the asked
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
         says_action = not action or any(finder.terms_of(t.text) & action for t in doc)
         if question.answer_labels and says_action:
-            tiers.append(
-                by_distance(
-                    entity_spans(doc, question.answer_labels),
-                    doc,
-                    question.focus_lemma,
-                    finder.terms_of,
-                )
-            )
+            names = _called(entity_spans(doc, question.answer_labels), doc, question)
+            tiers.append(by_distance(names, doc, question.focus_lemma, finder.terms_of))
     for spans in tiers:
-        fresh = [text for text, _ in spans if new_to(question, text, finder.terms_of)]
+        fresh = [
+            text
+            for text, _ in spans
+            if new_to(question, text, finder.terms_of) and not repeats_person(question, doc, text)
+        ]
         if fresh:
             return fresh[0]
     return ""
+
+
+def _called(spans: list[tuple[str, int]], doc: Any, question: Question) -> list[tuple[str, int]]:
+    """For "Which army chief …?" (a person asked for by role), the spans the sentence
+    calls by that role: "General Bajwa" of "army chief, General Bajwa", not "Imran
+    Khan" of "Prime Minister Imran Khan and the army chief"."""
+    noun = question.head_noun
+    if not noun or "PERSON" not in question.answer_labels:
+        return spans
+    lemma = noun.lower().rstrip("s")
+    return [
+        (text, i)
+        for text, i in spans
+        if lemma in {w.lower().rstrip("s") for w in text.split()} or tied_to_noun(doc, i, noun)
+    ]
 
 
 def _shared_by_claims(

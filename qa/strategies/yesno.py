@@ -34,6 +34,7 @@ PARAPHRASE_SIMILARITY = 0.7
 # "did Lavrov say that …"): that someone is looked for in the article, not the sentence.
 ATTRIBUTING_VERBS = frozenset({"say", "put", "tell", "state", "claim", "report", "note", "add"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
+_DOERS = frozenset({"PERSON", "ORG", "GPE"})
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
@@ -125,7 +126,11 @@ def _supports(
             continue
         # the subject may stand in the headline ("we" in a minister's quote); every
         # other name the claim makes must be in the sentence itself
-        in_subject = bool(terms) and terms <= subject
+        in_subject = (
+            bool(terms)
+            and terms <= subject
+            and not _someone_else(question, finder.parse_sentence(candidate.sentence, passage))
+        )
         where, text = (
             (around, f"{passage.title} {candidate.sentence}") if in_subject else (own, sentence)
         )
@@ -140,6 +145,17 @@ def _supports(
     if not rest:
         return bool(focus) or candidate.coverage >= 0.99
     return covered(own, rest) >= MIN_OBJECT_COVERAGE
+
+
+def _someone_else(question: Question, doc: Any) -> bool:
+    """Whether the sentence names a country, person or organisation the question does
+    not: then the headline cannot stand in for the claim's subject ("Is Afghanistan a
+    full member?" is not supported by "the accession of Islamabad … as a full member"
+    under a headline about Afghanistan)."""
+    return any(
+        e.label_ in _DOERS and not any(same_name(e.text, name) for name in question.names)
+        for e in doc.ents
+    )
 
 
 def _claim_sentence(
