@@ -52,7 +52,7 @@ from qa.question import (
     Question,
     read_question,
 )
-from qa.synonyms import synonym_table
+from qa.synonyms import one_word_verbs, synonym_table
 from qa.types import Answer, Citation, Passage
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
@@ -139,7 +139,7 @@ class ExtractiveGenerator:
     ) -> None:
         self.parse = parse
         self.noun_kind = noun_kind
-        self._analyze = analyze
+        self._analyze: Callable[[str], list[str]] = lambda text: analyze(one_word_verbs(text))
         self._idf = idf
         self._embed_many = embed_many
         # Compared after stemming: "besides" is "besid" and "why" is "whi" by then.

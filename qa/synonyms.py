@@ -10,6 +10,7 @@ counterpart of ``index.morphology``'s irregular verbs, and holds no corpus fact.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 # One group a line. A word that, once stemmed, is also a common phrase stays out:
@@ -37,6 +38,30 @@ reduce decrease cut curb
 accuse blame
 agree agreement deal
 """
+
+
+# Phrasal verbs reporters use for one-word verbs ("took part in" for "participated in"),
+# each form of the verb → the one word. Only phrases with one reading in news prose.
+PHRASAL_VERBS = {
+    "participate": r"(?:take|takes|took|taken|taking) part",
+    "meet": r"(?:hold|holds|held|holding) talks",
+    "proceed": r"(?:go|goes|went|gone|going) ahead",
+    "resign": r"(?:step|steps|stepped|stepping) down",
+    "withdraw": r"(?:pull|pulls|pulled|pulling) out",
+    "conduct": r"(?:carry|carries|carried|carrying) out",
+    "propose": r"(?:put|puts|putting) forward",
+    "reject": r"(?:turn|turns|turned|turning) down",
+    "cancel": r"(?:call|calls|called|calling) off",
+}
+_PHRASAL = re.compile(
+    "|".join(rf"\b(?P<{word}>{forms})\b" for word, forms in PHRASAL_VERBS.items()), re.I
+)
+
+
+def one_word_verbs(text: str) -> str:
+    """``text`` with its phrasal verbs replaced by their one-word verbs, so "did Afghanistan
+    take part" and "Afghanistan participates" share the verb's term."""
+    return _PHRASAL.sub(lambda match: str(match.lastgroup), text)
 
 
 def synonym_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:

@@ -334,6 +334,25 @@ def test_a_headline_cannot_stand_in_for_a_subject_the_sentence_names_otherwise(
     assert answer.short_answer != "Yes"
 
 
+def test_a_phrasal_verb_matches_the_one_word_verb_it_stands_for(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "Afghanistan itself participates in the SCO as an observer.")]
+    answer = generator.generate("Does Afghanistan take part in the SCO as an observer?", passages)
+    assert answer.short_answer == "Yes"
+
+
+def test_a_comparison_is_no_yes_from_an_article_that_never_names_the_claim_s_subject(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = "Russia, China and Pakistan took part in the Moscow meeting and in the Doha talks."
+    answer = generator.generate(
+        "Did the United States take part in both the Moscow meeting and the Doha talks?",
+        [passage(1, text), passage(2, "The United States sent an envoy to Kabul in May.")],
+    )
+    assert answer.short_answer != "Yes"
+
+
 def test_the_dates_module_formats_days_the_english_way() -> None:
     from qa.dates import long_date
 

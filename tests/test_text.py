@@ -57,3 +57,11 @@ def test_normalisation_straightens_quotes_and_folds_space() -> None:
         normalize_line("\u201cHi\u201d\u00a0 there\u2019s \u2014 ok\u200b ") == '"Hi" there\'s - ok'
     )
     assert fold("U.S.-backed  Forces!") == "u s backed forces"
+
+
+def test_phrasal_verbs_become_the_one_word_verb_in_every_form() -> None:
+    from qa.synonyms import one_word_verbs
+
+    assert one_word_verbs("They took part; he is stepping down") == "They participate; he is resign"
+    assert one_word_verbs("Lavrov held talks with Khan") == "Lavrov meet with Khan"
+    assert one_word_verbs("a part to take") == "a part to take"

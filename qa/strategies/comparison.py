@@ -20,7 +20,7 @@ from qa.dates import long_date_or_blank
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.strategies import factoid
-from qa.strategies.common import cited_lines, names_outlet, outlets_of
+from qa.strategies.common import cited_lines, names_covered, names_outlet, outlets_of
 from qa.types import Answer, Passage
 
 _FRAMING = re.compile(
@@ -62,13 +62,37 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         claim = _claim(part, outlets)
         if not pool or len(claim.split()) < 2:
             return refusal(question.full, f"no article of {outlet or 'any outlet'} found")
-        evidence = finder.evidence(finder.read(claim), pool)
+        read = finder.read(claim)
+        evidence = finder.evidence(read, pool)
         if isinstance(evidence, str):
             return refusal(question.full, f"{evidence} for {claim!r}")
         best = evidence.best
+        claimed = replace(read, names=_claimed_names(read, question, finder))
+        if not names_covered(claimed, evidence, best, pool[best.passage], finder):
+            return refusal(
+                question.full, f"the article found for {claim!r} does not name all it names"
+            )
         found.append((claim, best.sentence, pool[best.passage], best.score))
     quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
     return replace(quoted, text=f"Yes {numbers}.\n{quoted.text}", short_answer="Yes")
+
+
+_REPORT_NOUNS = frozenset({"article", "report", "story", "piece", "coverage", "account"})
+
+
+def _claimed_names(
+    read: Question, question: Question, finder: ExtractiveGenerator
+) -> tuple[str, ...]:
+    """The claim's names without those the question gives as a report's outlet ("the
+    2021 Reuters article"): the outlet is where the claim is looked for, not part of it."""
+    doc = finder.parse_question(question.text)
+    outlets = {
+        ent.text
+        for ent in doc.ents
+        if ent.root.dep_ in ("compound", "poss", "nmod")
+        and ent.root.head.lemma_.lower() in _REPORT_NOUNS
+    }
+    return tuple(n for n in read.names if not any(n in outlet for outlet in outlets))
 
 
 def orders_reports(question: Question, passages: list[Passage]) -> bool:
@@ -145,5 +169,8 @@ def _claim(text: str, outlets: list[str]) -> str:
     for outlet in outlets:
         for name in {outlet, outlet.split(" | ")[0].strip()}:
             text = re.sub(rf"\b{re.escape(name)}(?:'s)?", " ", text, flags=re.I)
-    text = _FRAMING.sub(" ", text)
+    # a capitalised word inside the question is part of a name ("the United States")
+    text = _FRAMING.sub(
+        lambda m: m.group(0) if m.start() and m.group(0)[0].isupper() else " ", text
+    )
     return " ".join(text.replace("?", " ").split()).strip(" ,;")
