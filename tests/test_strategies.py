@@ -490,6 +490,44 @@ def test_a_multi_hop_which_question_whose_claims_share_no_name_gets_no_name(
     assert answer.short_answer not in ("Globex", "Initech")
 
 
+def test_a_multi_hop_question_without_evidence_per_claim_is_answered_by_the_name_most_passages_share_said_as_such(
+    generator: ExtractiveGenerator,
+) -> None:
+    about_globex = [
+        "Globex opened a new office in Dublin last spring.",
+        "Shares of Globex rose four percent on Tuesday.",
+        "Globex hired a new chief financial officer.",
+        "Analysts expect Globex to report higher sales.",
+        "Globex said its cloud unit grew quickly.",
+    ]
+    passages = [
+        _with_entities(passage(n, text, source="TechCrunch"), ("Globex", "ORG"))
+        for n, text in enumerate(about_globex, start=1)
+    ]
+    passages.append(
+        _with_entities(
+            passage(6, "Initech cut prices in May.", source="The Verge"), ("Initech", "ORG")
+        )
+    )
+    answer = generator.generate(MULTI_HOP, passages)
+    assert answer.short_answer == "Globex"
+    assert "No sentence found matches every part of the question" in answer.text
+    assert answer.citations
+
+
+def test_no_name_answers_when_the_passages_share_none_clearly(
+    generator: ExtractiveGenerator,
+) -> None:
+    names = ["Globex", "Initech", "Hooli", "Globex", "Initech", "Hooli"]
+    passages = [
+        _with_entities(
+            passage(n, f"{name} opened a new office in Dublin.", source="TechCrunch"), (name, "ORG")
+        )
+        for n, name in enumerate(names, start=1)
+    ]
+    assert generator.generate(MULTI_HOP, passages).short_answer == ""
+
+
 def test_recently_in_a_which_question_places_a_fact_rather_than_asking_the_latest() -> None:
     nlp = load_nlp()
     assert (

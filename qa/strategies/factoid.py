@@ -43,7 +43,10 @@ NAME_LABELS = frozenset(
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
     if len(fact_clauses(question.text)) > 1:
         shared = inference.answer(question, passages, finder)
-        return shared or _shared_by_claims(question, passages, finder)
+        by_claims = shared or _shared_by_claims(question, passages, finder)
+        if by_claims.refused:
+            return inference.dominant_answer(question, passages, finder) or by_claims
+        return by_claims
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)

@@ -10,7 +10,9 @@ claim mentions and the question itself does not; it is named first, with one cit
 sentence per claim (a claim with no close sentence is said to have none). When fewer
 than two claims, or fewer than half, find evidence, when no name is shared by all the
 evidence found, or two names tie, this strategy gives way (``None``) and the
-claim-by-claim sentence answer decides.
+claim-by-claim sentence answer decides. When that too is refused, the last resort is
+the name most of the passages read are about, if it clearly leads, said to be only that
+(``dominant_answer``).
 """
 
 from __future__ import annotations
@@ -50,12 +52,44 @@ _FRAMING = re.compile(
 )
 
 
+# When the claims find too little evidence to share a name, the name of the asked kind
+# that at least DOMINANT_PASSAGES of the passages read (the first eight) mention,
+# DOMINANCE times as many as any other, answers, said as such. Set on the MultiHop-RAG
+# tuning third: of the 115 inference questions the rule above left unanswered, 5 passages
+# and twice the runner-up answer 17, 16 correctly, and none of its 41 null questions of
+# this shape (4 passages: 22, 18 correctly; 1.5 times: 37, 27 correctly).
+DOMINANT_PASSAGES = 5
+DOMINANCE = 2.0
+
+
 def answer(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer | None:
     claims = _claims(question.text, passages)
     if len(claims) < 2 or not passages:
         return None
+    return _shared_name(question, passages, claims, finder)
+
+
+def dominant_answer(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer | None:
+    """The last resort for a question of several claims that neither a shared name nor
+    a sentence per claim answers: the name most of the passages are about, when it
+    clearly leads (``DOMINANT_PASSAGES``, ``DOMINANCE``)."""
+    claims = _claims(question.text, passages)
+    if len(claims) < 2 or not passages:
+        return None
+    return _dominant_name(question, passages, claims, finder)
+
+
+def _shared_name(
+    question: Question,
+    passages: list[Passage],
+    claims: list[tuple[str, frozenset[str]]],
+    finder: ExtractiveGenerator,
+) -> Answer | None:
+    """The name the evidence of every supported claim mentions."""
     every = supports(claims, passages, finder.embed, finder.terms_of)
     supported = [i for i, found in enumerate(every) if found]
     if len(supported) < 2 or 2 * len(supported) < len(claims):
@@ -91,6 +125,53 @@ def answer(
     quoted, numbers = cited_lines(question.full, parts)
     unfound = "".join(f"\nNo sentence found for: {claim}." for claim in missing)
     return replace(quoted, text=f"{name} {numbers}.\n{quoted.text}{unfound}", short_answer=name)
+
+
+def _dominant_name(
+    question: Question,
+    passages: list[Passage],
+    claims: list[tuple[str, frozenset[str]]],
+    finder: ExtractiveGenerator,
+) -> Answer | None:
+    """The name most of the passages found for the claims are about, when it clearly
+    leads; cited by the passages that name it (one per claim, in retrieval order), each
+    by its sentence naming it closest to the question, and said to be no more than that."""
+    names = _candidate_names(question, passages, question.answer_labels or NAME_LABELS)
+    counted = sorted(
+        ((sum(_mentions_any(p, forms) for p in passages), name) for name, forms in names.items()),
+        key=lambda item: -item[0],
+    )
+    if not counted or counted[0][0] < DOMINANT_PASSAGES:
+        return None
+    runner_up = counted[1][0] if len(counted) > 1 else 0
+    if counted[0][0] < DOMINANCE * runner_up:
+        return None
+    name = counted[0][1]
+    forms = names[name]
+    naming = [p for p in passages if _mentions_any(p, forms)][: len(claims)]
+    parts: list[tuple[str, Passage, float]] = []
+    for passage in naming:
+        sentences = [
+            s
+            for s in chunk_sentences(passage.text)
+            if any(re.search(rf"\b{re.escape(f)}\b", s) for f in forms)
+        ]
+        if not sentences:
+            continue
+        vectors = finder.embed([question.text, *sentences])
+        scores = vectors[1:] @ vectors[0]
+        best = int(np.argmax(scores))
+        if all(sentences[best] != s for s, _, _ in parts):
+            parts.append((sentences[best], passage, float(scores[best])))
+    if not parts:
+        return None
+    quoted, numbers = cited_lines(question.full, parts)
+    why = (
+        f"\nNo sentence found matches every part of the question: {name} is the name "
+        f"{counted[0][0]} of the {len(passages)} passages found for it share"
+        + (f" (the next, {runner_up})." if runner_up else ".")
+    )
+    return replace(quoted, text=f"{name} {numbers}.\n{quoted.text}{why}", short_answer=name)
 
 
 def _claims(text: str, passages: list[Passage]) -> list[tuple[str, frozenset[str]]]:
@@ -168,6 +249,8 @@ def _asked_in(question: str, name: str) -> bool:
 def _clean(text: str) -> str:
     """An entity's text as a name: one space between words, no quotes or possessive."""
     text = " ".join(text.split()).strip(" '\"’‘")
+    # the small model sometimes runs an entity into the next word ("Taylor Swift and")
+    text = re.sub(r"\s+(?:and|or|&)$", "", text)
     return re.sub(r"['’]s$", "", text)
 
 
