@@ -121,6 +121,17 @@ def test_without_a_date_in_the_evidence_when_gives_the_publication_date_labelled
     assert answer.citations
 
 
+def test_a_relative_date_in_an_undated_article_is_quoted_and_said_to_be_unplaceable(
+    generator: ExtractiveGenerator,
+) -> None:
+    undated = replace(
+        passage(1, "Last year, Russia delivered four helicopters to Pakistan."), date=""
+    )
+    answer = generator.generate("When did Russia deliver helicopters to Pakistan?", [undated])
+    assert answer.short_answer == "Last year"
+    assert "carries no date" in answer.text and answer.citations
+
+
 def test_yes_needs_a_sentence_with_every_name_and_the_verb(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia delivered four helicopters to Pakistan in March.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

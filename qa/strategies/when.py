@@ -40,6 +40,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
     candidates = readable(found)
+    undated: tuple[str, Any] | None = None  # a relative date in an article with no date
     for candidate in candidates:
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
@@ -48,6 +49,14 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         for text, start in sorted(spans, key=lambda span: _distance(span[1], asked)):
             text = _with_shared_year(doc, text, start)
             resolved = resolve(text, passage.date, _tense(doc[start]))
+            if (
+                resolved is None
+                and not passage.date
+                and undated is None
+                and not is_absolute(text)
+                and new_to(question, text, finder.terms_of)
+            ):
+                undated = (text, candidate)
             # "on Thursday" quoted in the question is news once it is a calendar date
             if resolved is None or not new_to(question, resolved.text, finder.terms_of):
                 continue
@@ -56,6 +65,12 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
                 return lead_answer(question.full, resolved.text, resolved.text, cited, finder)
             lead = f"{resolved.text} ({resolved.explanation})"
             return lead_answer(question.full, lead, resolved.text, cited, finder)
+    if undated is not None:
+        # "Last year" in an article that carries no date: say so rather than guess a year
+        text, candidate = undated
+        lead = f"“{text}”, the article says; it carries no date to count that from"
+        cited = [(candidate.sentence, passages[candidate.passage], candidate.score)]
+        return lead_answer(question.full, lead, text, cited, finder)
     best = found.best
     passage = passages[best.passage]
     try:
