@@ -23,6 +23,7 @@ from index.nlp import ENTITIES_KEY, decode_entities
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
 from qa.engine import Engine, get_engine
+from qa.types import outlet_name
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -35,6 +36,7 @@ class DocumentInfo:
     date: str = ""
     url: str = ""
     entities: tuple[str, ...] = ()
+    outlet: str = ""  # the source when it names an outlet, not a plain file (``outlet_name``)
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -138,6 +140,7 @@ def _documents(engine: Engine) -> list[DocumentInfo]:
             date=str(m.get("date", "")),
             url=str(m.get("url", "")),
             entities=tuple(name for name, _ in names[doc_id].most_common(MAX_ENTITIES)),
+            outlet=outlet_name(str(m.get("source", "")), str(m.get("file", ""))),
         )
         for doc_id, m in ordered
     ]

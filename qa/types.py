@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from pathlib import PurePath
 from typing import Any
 
 from index.nlp import Entity
+
+
+def outlet_name(source: str, file: str) -> str:
+    """The outlet an article's ``source`` names, or "" when the source is only the name
+    of the plain file it came from ("003_e038c91dee60b0cf.txt" is no outlet, while
+    "CBSSports.com" is one)."""
+    return "" if not source or source == PurePath(file).name else source
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -24,6 +32,11 @@ class Passage:
     doc_id: str = ""
     score: float = 0.0
     entities: tuple[Entity, ...] = ()
+
+    @property
+    def outlet(self) -> str:
+        """The article's outlet, or "" for a plain file (``outlet_name``)."""
+        return outlet_name(self.source, self.file)
 
 
 @dataclass(frozen=True, kw_only=True)

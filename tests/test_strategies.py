@@ -567,3 +567,11 @@ def test_a_question_about_the_coverage_as_a_whole_is_told_from_one_about_a_subje
     from qa.question import asks_about_everything
 
     assert asks_about_everything(question, ["TechCrunch", "The Verge"]) is about_everything
+
+
+def test_a_plain_file_s_name_is_no_outlet_but_a_dotted_outlet_is_one() -> None:
+    plain = replace(
+        passage(1, "x"), source="003_e038c91dee60b0cf.txt", file="corpus/003_e038c91dee60b0cf.txt"
+    )
+    dotted = replace(passage(2, "x"), source="CBSSports.com", file="multihop/corpus.json")
+    assert plain.outlet == "" and dotted.outlet == "CBSSports.com"

@@ -8,6 +8,7 @@ import json
 import os
 import sys
 import threading
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -301,7 +302,9 @@ def test_newsdesk_hash_password_prints_a_users_file_line(
 
 
 def doc(title: str, source: str = "Wire", entities: tuple[str, ...] = ()) -> DocumentInfo:
-    return DocumentInfo(title=title, source=source, date="2023-10-01", entities=entities)
+    return DocumentInfo(
+        title=title, source=source, date="2023-10-01", entities=entities, outlet=source
+    )
 
 
 def test_names_come_from_stored_entities_or_the_headline_s_capitalised_words() -> None:
@@ -320,6 +323,13 @@ def test_candidates_cover_each_shape_from_any_corpus_s_metadata() -> None:
     assert "Did Apple unveil a new iPhone?" in found["yesno"]
     assert "What is the latest news from TechCrunch?" in found["latest"]
     assert any("Apple" in q for q in found["summary"])
+
+
+def test_the_latest_from_an_outlet_is_offered_for_outlets_not_for_plain_files() -> None:
+    plain = replace(doc("Apple unveils a new iPhone", source="003_e0.txt"), outlet="")
+    assert not any("news from" in q for q in candidates([plain])["latest"])
+    dotted = doc("Apple unveils a new iPhone", source="CBSSports.com")
+    assert "What is the latest news from CBSSports.com?" in candidates([dotted])["latest"]
 
 
 def test_only_answerable_examples_are_shown_one_per_shape() -> None:

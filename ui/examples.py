@@ -102,8 +102,8 @@ def candidates(documents: Sequence[DocumentInfo]) -> dict[str, list[str]]:
         for name in names[:2]:
             out["latest"].append(f"What is the latest on {name}?")
             out["summary"].append(f"Summarise what the articles report about {name}.")
-        if doc.source and not re.search(r"\.\w{2,4}$", doc.source):  # an outlet, not a file
-            out["latest"].append(f"What is the latest news from {doc.source}?")
+        if doc.outlet:
+            out["latest"].append(f"What is the latest news from {doc.outlet}?")
         topic = re.sub(r"\s+", " ", doc.title).strip().rstrip(".?!")
         if 12 <= len(topic) <= 120:
             out["summary"].append(f"What do the articles say about “{topic}”?")

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import PurePath
 
 from index.text import chunk_sentences
 from qa.dates import long_date_or_blank
@@ -181,5 +180,4 @@ def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple
 def where_from(passage: Passage) -> str:
     """ "TechCrunch, 7 April 2021": the article's outlet and date, as far as known. A
     plain file has no outlet; its name is not one ("003_e038c91dee60b0cf.txt")."""
-    outlet = "" if passage.source == PurePath(passage.file).name else passage.source
-    return ", ".join(x for x in (outlet, long_date_or_blank(passage.date)) if x)
+    return ", ".join(x for x in (passage.outlet, long_date_or_blank(passage.date)) if x)
