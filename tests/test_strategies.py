@@ -280,6 +280,30 @@ def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerat
     assert len(answer.citations) == 2
 
 
+def test_before_or_after_is_answered_with_the_one_that_holds(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Apple unveiled its new headset at the developer conference.",
+            day="2023-06-05",
+            source="The Verge",
+        ),
+        passage(
+            2,
+            "Google announced its new phone at an event in New York.",
+            day="2023-10-04",
+            source="TechCrunch",
+        ),
+    ]
+    answer = generator.generate(
+        "Was the TechCrunch report on Google's new phone published before or after the Verge report on Apple's new headset?",
+        passages,
+    )
+    assert answer.short_answer == "After"
+
+
 def test_whether_coverage_changed_is_refused_rather_than_guessed(
     generator: ExtractiveGenerator,
 ) -> None:

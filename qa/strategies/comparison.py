@@ -31,7 +31,11 @@ _FRAMING = re.compile(
     r"highlights?|highlighted|discuss(?:es|ed)?)\b",
     re.I,
 )
-_ORDER = re.compile(r"\b(before|after|earlier than|later than|prior to|following)\b", re.I)
+_ORDER = re.compile(
+    r"\b(before or after|after or before|earlier or later|before|after|earlier than|"
+    r"later than|prior to|following)\b",
+    re.I,
+)
 _NEGATED = re.compile(r"\b(?:not|never|no|without|fail(?:s|ed|ing)?|lack\w*|n't)\b", re.I)
 OUTLET_WORDS = 6  # "… before 'The Verge' reported …": the outlet opens the second side
 _JUDGEMENT = re.compile(
@@ -150,6 +154,9 @@ def _ordered(
     earlier = first < second
     wanted_earlier = relation in ("before", "earlier than", "prior to")
     verdict = "Yes" if earlier == wanted_earlier else "No"
+    if " or " in relation:  # "… before or after …?" asks which of the two
+        options = relation.split(" or ")
+        verdict = next(o for o in options if (o in ("before", "earlier")) == earlier).capitalize()
     quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
     when = (
         f"{long_date_or_blank(first)} is {'before' if earlier else 'after'} "
