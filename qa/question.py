@@ -284,6 +284,11 @@ _NO_SUBJECT = frozenset(
 )
 
 
+def asks_for_latest(text: str) -> bool:
+    """Whether the question asks for the newest coverage ("What's the latest on …?")."""
+    return _LATEST.search(text) is not None
+
+
 def asks_about_everything(text: str, outlets: Iterable[str] = ()) -> bool:
     """Whether a "latest", summary or timeline question names no subject but the
     articles themselves, or only outlets ("What's the latest?", "Summarize the

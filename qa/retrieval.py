@@ -30,7 +30,7 @@ from index.nlp import ENTITIES_KEY, decode_entities
 from index.store import ChunkStore, Metadata
 from index.text import find_dates, fold, jaccard, word_shingles
 from qa.claims import fact_clauses
-from qa.question import asks_about_everything
+from qa.question import asks_about_everything, asks_for_latest
 from qa.types import Passage
 
 RRF_K = 60
@@ -169,6 +169,11 @@ def hybrid_search(
             outlet_specs.append((query, restricted))
     claim_specs = [(part, filters) for part in fact_clauses(query, cues.sources)]
     specs = [*clause_specs, *outlet_specs, *claim_specs, (query, filters)]
+    if asks_for_latest(query) and _has_undated(lexical):
+        # "the latest on …": undated articles cannot be the latest, so a lane of dated
+        # ones keeps them from filling the passages
+        earliest = filters.date_from or date(1, 1, 1)
+        specs.append((query, Filters(filters.sources, earliest, filters.date_to)))
     dense = _dense_hits(specs, store, lexical, embed)
     lanes = [
         _ranked(text, lexical, lane_filters, cues, hits)
@@ -217,6 +222,12 @@ def _dense_hits(
         for i, lane_hits in zip(members, hits, strict=True):
             out[i] = lane_hits
     return out
+
+
+def _has_undated(lexical: LexicalIndex) -> bool:
+    if lexical.dense is not None:
+        return bool((lexical.dense.dates == 0).any())
+    return any(not m.get("date_int") for m in lexical.metadatas)
 
 
 def _newest_articles(

@@ -129,3 +129,29 @@ def test_our_bm25_terms_are_the_ones_bm25s_tokenize_gives() -> None:
             show_progress=False,
         )
         assert bm25_terms(text, stemmer) == list(expected[0] if expected else []), text[:60]
+
+
+def test_the_latest_brings_dated_articles_even_when_undated_ones_match_better(
+    tmp_path: Path,
+) -> None:
+    records = [
+        {
+            "title": f"Ferry crossing notes {n}",
+            "body": f"The harbour ferry crossing was busy again, note {n} says. " * 4,
+        }
+        for n in range(6)
+    ]
+    records.append(
+        {
+            "title": "Harbour authority adds a night service",
+            "body": "The harbour authority added a night ferry service on the crossing.",
+            "source": "Harbour Post",
+            "published_at": "2023-10-05T00:00:00+00:00",
+        }
+    )
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(records), "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest(settings, [path])
+    passages = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
+    assert any(p.date for p in passages)
