@@ -54,6 +54,57 @@ def tied_to_noun(doc: Any, start: int, noun: str) -> bool:
     return any(t.lemma_.lower().rstrip("s") == lemma for t in near)
 
 
+def description_spans(doc: Any, names: Iterable[str]) -> list[tuple[str, int]]:
+    """What the sentence calls a person the question names ("Who is Tehmina Janjua?"):
+    a title before the name ("Foreign Secretary Tehmina Janjua"), a noun the name stands
+    beside ("his Afghan counterpart Salahuddin Rabbani", "Janjua, Pakistan's foreign
+    secretary"), or what the name "is" ("Janjua is the foreign secretary")."""
+    out: list[tuple[str, int]] = []
+    for ent in doc.ents:
+        if ent.label_ != "PERSON" or not any(_same_person(ent.text, n) for n in names):
+            continue
+        root = ent.root
+        title = [t for t in doc[: ent.start] if _heads_to(t, root)]
+        nouns = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
+        if root.dep_ == "appos" and root.head.pos_ == "NOUN":
+            nouns.append(root.head)
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+            nouns += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
+        named = {t.i for t in root.subtree}  # the name with its own title
+        for noun in nouns:
+            words = [
+                t
+                for t in noun.subtree
+                if t.i not in named
+                and t.dep_ not in ("det", "punct")
+                and not (t.dep_ == "poss" and t.pos_ == "PRON")
+            ]
+            if words:
+                first, last = words[0].i, words[-1].i
+                contiguous = last - first + 1 == len(words)
+                text = doc[first : last + 1].text if contiguous else " ".join(t.text for t in words)
+                out.append((_clean(text), first))
+        if title:  # after the fuller phrases: "General" says less than "army chief"
+            out.append((_clean(doc[title[0].i : ent.start].text), title[0].i))
+    return [(text, i) for text, i in out if text]
+
+
+def _same_person(a: str, b: str) -> bool:
+    """Two spellings of one person's name, a middle name or not ("Khawaja Muhammad
+    Asif", "Khawaja Asif")."""
+    x, y = a.split(), b.split()
+    return same_name(a, b) or (len(x) > 1 and len(y) > 1 and x[0] == y[0] and x[-1] == y[-1])
+
+
+def _heads_to(token: Any, root: Any) -> bool:
+    """Whether ``token``'s chain of heads reaches ``root`` through modifiers only."""
+    while token.dep_ in ("compound", "amod") and token.head.i != token.i:
+        token = token.head
+        if token.i == root.i:
+            return True
+    return False
+
+
 def _clean(text: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", text.strip(), flags=re.I)
     return text.strip(" ,;:.\"'“”‘’()")

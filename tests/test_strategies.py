@@ -339,6 +339,26 @@ def test_a_person_the_question_names_is_not_its_answer(generator: ExtractiveGene
     assert "Lavrov" not in answer.short_answer
 
 
+@pytest.mark.parametrize(
+    ("sentence", "described"),
+    [
+        (
+            "Asif's visit follows a visit by Foreign Secretary Tehmina Janjua in October.",
+            "Foreign Secretary",
+        ),
+        (
+            "Lavrov also met Pakistan's army chief, General Tehmina Janjua, in Rawalpindi.",
+            "Pakistan's army chief",
+        ),
+    ],
+)
+def test_who_is_someone_is_answered_by_what_the_sentence_calls_them(
+    generator: ExtractiveGenerator, sentence: str, described: str
+) -> None:
+    answer = generator.generate("Who is Tehmina Janjua?", [passage(1, sentence)])
+    assert answer.short_answer == described
+
+
 def test_which_role_is_answered_by_the_name_a_sentence_gives_that_role() -> None:
     passages = [
         passage(

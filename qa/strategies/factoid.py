@@ -10,6 +10,7 @@ names are not answers. With no span, the cited sentence stands on its own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any
 
@@ -20,6 +21,7 @@ from qa.spans import (
     age_spans,
     by_distance,
     counted_spans,
+    description_spans,
     entity_spans,
     headed_spans,
     new_to,
@@ -76,6 +78,16 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     return finder.answer_from(found, passages)
 
 
+def _asks_who_someone_is(question: Question) -> bool:
+    """ "Who is/was <name>?": nothing asked of the name but what it is."""
+    if question.wh != "who" or question.wh_role != "attr" or not question.names:
+        return False
+    rest = re.sub(r"\b(?:who|is|was|are|were|the)\b|[?,.!]", " ", question.text, flags=re.I)
+    for name in question.names:
+        rest = rest.replace(name, " ")
+    return not rest.split()
+
+
 def _wanted(question: Question) -> str:
     if question.age:
         return "age"
@@ -99,7 +111,10 @@ def short_answer(
         return spans[0][0] if spans else ""
     doc = finder.parse_sentence(sentence, passage)
     tiers: list[list[tuple[str, int]]] = []
-    if question.counted:
+    if _asks_who_someone_is(question):
+        # "Who is Tehmina Janjua?" asks what she is, not another name
+        tiers.append(description_spans(doc, question.names))
+    elif question.counted:
         tiers.append(counted_spans(doc, question.counted, finder.terms_of))
     elif question.required and question.answer_labels:
         spans = entity_spans(doc, question.answer_labels)
