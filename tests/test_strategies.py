@@ -139,6 +139,14 @@ def test_yes_needs_a_sentence_with_every_name_and_the_verb(generator: Extractive
     assert answer.short_answer == "Yes"
 
 
+def test_a_meeting_is_the_same_from_either_side(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(1, "Foreign Minister Sergei Lavrov meets Prime Minister Imran Khan in Islamabad.")
+    ]
+    assert generator.generate("Did Imran Khan meet Lavrov?", passages).short_answer == "Yes"
+    assert generator.generate("Did Imran Khan meet Asif?", passages).short_answer != "No"
+
+
 def test_a_negated_sentence_gives_no(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia did not deliver helicopters to Pakistan last year.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

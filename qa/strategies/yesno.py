@@ -35,6 +35,8 @@ PARAPHRASE_SIMILARITY = 0.7
 ATTRIBUTING_VERBS = frozenset({"say", "put", "tell", "state", "claim", "report", "note", "add"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 _DOERS = frozenset({"PERSON", "ORG", "GPE"})
+# Verbs whose doer and other party can swap: if A met B, B met A.
+RECIPROCAL_VERBS = frozenset({"meet", "talk", "speak", "negotiate", "confer", "clash"})
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
@@ -219,6 +221,12 @@ def _subject_agrees(
             if any(wanted & finder.terms_of(" ".join(t.text for t in o.subtree)) for o in owners):
                 return True
     for verb in verbs:
+        if verb.lemma_.lower() in RECIPROCAL_VERBS and any(
+            wanted & finder.terms_of(" ".join(t.text for t in c.subtree))
+            for c in verb.children
+            if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "with")
+        ):
+            return True  # "Did Khan meet Lavrov?" — "Lavrov met Khan" says it too
         subject = _subject_of(verb)
         if subject is None:
             # "Rabbani thanked Lavrov for offering condolences": no subject in the
@@ -291,7 +299,8 @@ def _contradicts(
         for e in asked.ents
         if e.label_ in NAME_LABELS and (finder.terms_of(e.text) & found.weights.keys()) <= around
     ]
-    if len(missing) == 1 and present:
+    # meeting one party does not contradict meeting another
+    if len(missing) == 1 and present and question.focus_lemma not in RECIPROCAL_VERBS:
         gap = missing[0]
         for other in sentence.ents:
             if (
