@@ -68,7 +68,8 @@ def description_spans(doc: Any, names: Iterable[str]) -> list[tuple[str, int]]:
         nouns = [c for c in root.children if c.dep_ == "appos" and c.pos_ == "NOUN"]
         if root.dep_ == "appos" and root.head.pos_ == "NOUN":
             nouns.append(root.head)
-        if root.dep_ == "nsubj" and root.head.lemma_ == "be":
+        modal = any(c.tag_ == "MD" for c in root.head.children)  # "will be a great speaker"
+        if root.dep_ == "nsubj" and root.head.lemma_ == "be" and not modal:
             nouns += [c for c in root.head.children if c.dep_ == "attr" and c.pos_ == "NOUN"]
         named = {t.i for t in root.subtree}  # the name with its own title
         for noun in nouns:

@@ -147,6 +147,22 @@ def test_a_meeting_is_the_same_from_either_side(generator: ExtractiveGenerator) 
     assert generator.generate("Did Imran Khan meet Asif?", passages).short_answer != "No"
 
 
+def test_a_phrasal_verb_in_the_sentence_says_the_claim_s_verb(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Changpeng Zhao, the founder of Binance, is stepping down as chief executive.")
+    ]
+    assert generator.generate("Did Changpeng Zhao step down?", passages).short_answer == "Yes"
+
+
+def test_who_did_it_in_a_relative_clause_is_the_noun_the_clause_hangs_on(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The board praised Greg Brockman, who resigned as chairman on Friday.")]
+    assert generator.generate("Did the board resign?", passages).short_answer != "Yes"
+
+
 def test_a_negated_sentence_gives_no(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia did not deliver helicopters to Pakistan last year.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

@@ -149,6 +149,24 @@ def _supports(
     return covered(own, rest) >= MIN_OBJECT_COVERAGE
 
 
+_ASIDES = frozenset({"relcl", "appos", "nmod", "conj", "cc", "acl", "punct", "advmod"})
+
+
+def _phrase_of(noun: Any) -> str:
+    """A noun's own phrase, without the clauses and asides hung on it: in "Altman - and
+    potentially Greg Brockman, who stepped down", as the parser hangs it, the one who
+    stepped down is Brockman, not Altman."""
+    skipped = {t.i for c in noun.children if c.dep_ in _ASIDES for t in c.subtree}
+    return " ".join(t.text for t in noun.subtree if t.i not in skipped)
+
+
+def _with_particle(verb: Any) -> str:
+    """The verb with the word after it, so a phrasal verb reads as its one-word verb
+    ("stepping down" as "resign", see ``qa.synonyms.one_word_verbs``)."""
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return f"{verb.text} {following.text}" if following is not None else verb.text
+
+
 def _someone_else(question: Question, doc: Any) -> bool:
     """Whether the sentence names a country, person or organisation the question does
     not: then the headline cannot stand in for the claim's subject ("Is Afghanistan a
@@ -187,6 +205,8 @@ def _subject_of(verb: Any) -> Any:
     parties"), or for "pledged to withdraw" the subject of "pledged"."""
     for _ in range(4):
         for child in verb.children:
+            if child.dep_ == "nsubj" and child.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head  # "Brockman, who stepped down": Brockman did
             if child.dep_ == "nsubj":
                 return child
             if child.dep_ == "agent":
@@ -213,7 +233,7 @@ def _subject_agrees(
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
     # ``verb_terms`` may map a reporter's synonym to the question's verb ("gave" for "supply")
     of_verb = verb_terms or finder.terms_of
-    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(t.text) & focus]
+    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(_with_particle(t)) & focus]
     for noun in doc:
         # "Lavrov's visit to Pakistan" says that Lavrov visited it
         if noun.pos_ == "NOUN" and finder.terms_of(noun.text) & focus:
@@ -237,7 +257,7 @@ def _subject_agrees(
             continue
         if subject.pos_ == "PRON":
             return True
-        said = " ".join(t.text for t in subject.subtree)
+        said = _phrase_of(subject)
         if wanted & finder.terms_of(said) or any(
             mentions(said, name) for name in question.names if name in question.subject
         ):
