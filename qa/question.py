@@ -285,8 +285,13 @@ _NO_SUBJECT = frozenset(
 
 
 def asks_for_latest(text: str) -> bool:
-    """Whether the question asks for the newest coverage ("What's the latest on …?")."""
-    return _LATEST.search(text) is not None
+    """Whether the question asks for the newest coverage ("What's the latest on …?"),
+    read without a parse: "recently" in a who/which question places a fact in time
+    ("Which company, recently reported by …?"), as in ``_shape``."""
+    words = {m.group(0).lower() for m in _LATEST.finditer(text)}
+    if words <= {"recent", "recently"}:
+        return bool(words) and not re.match(r"\W*(?:who|whom|whose|which)\b", text, re.I)
+    return True
 
 
 def asks_about_everything(text: str, outlets: Iterable[str] = ()) -> bool:

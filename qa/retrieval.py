@@ -40,6 +40,7 @@ SOURCE_BOOST = 1.0
 DATE_BOOST = 0.5
 CANDIDATES = 60
 NEAR_DUPLICATE = 0.6
+RECENT_POOL = 20  # for "the latest": the newest of this many best rows lead
 
 _MONTHS = {
     m: i
@@ -179,6 +180,13 @@ def hybrid_search(
         _ranked(text, lexical, lane_filters, cues, hits)
         for (text, lane_filters), hits in zip(specs, dense, strict=True)
     ]
+    if asks_for_latest(query):
+        # "the latest on …": the newest of the whole question's best rows go first
+        best = lanes[specs.index((query, filters))][:RECENT_POOL]
+        newest = sorted(
+            best, key=lambda item: -int(lexical.metadatas[item[0]].get("date_int") or 0)
+        )
+        lanes.insert(0, newest)
     scores: dict[int, float] = {}
     for lane in lanes:
         for row, score in lane:

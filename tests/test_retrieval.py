@@ -155,3 +155,29 @@ def test_the_latest_brings_dated_articles_even_when_undated_ones_match_better(
     ingest(settings, [path])
     passages = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
     assert any(p.date for p in passages)
+
+
+def test_the_latest_puts_the_newest_relevant_article_first(tmp_path: Path) -> None:
+    records = [
+        {
+            "title": f"Ferry report {day}",
+            "body": "The harbour ferry crossing, the harbour ferry crossing again. " * 3,
+            "source": "Harbour Post",
+            "published_at": f"2023-10-0{day}T00:00:00+00:00",
+        }
+        for day in range(1, 8)
+    ]
+    records.append(
+        {
+            "title": "Night service",
+            "body": "A night service now runs on the harbour ferry crossing.",
+            "source": "Harbour Post",
+            "published_at": "2023-10-09T00:00:00+00:00",
+        }
+    )
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(records), "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest(settings, [path])
+    latest = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
+    assert latest[0].date == "2023-10-09"
