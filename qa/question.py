@@ -35,8 +35,8 @@ QUESTION_WORDS = frozenset(
     according else reason""".split()
 )
 
-NUMBER = re.compile(
-    r"\b(?:\d[\d,.]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+NUMBER = re.compile(  # "69bn", "$69B": a magnitude may be written onto the digits
+    r"\b(?:\d[\d,.]*(?:bn|tn|[bmk])?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|millions?|billions?|several|a few)\b",
     re.I,
 )

@@ -114,7 +114,18 @@ def _clean(text: str) -> str:
 def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
     """Entities of the wanted labels, with the token index where each starts."""
     wanted = set(labels)
-    return [(_clean(e.text), e.start) for e in doc.ents if e.label_ in wanted and _clean(e.text)]
+    out = []
+    for e in doc.ents:
+        if e.label_ not in wanted or not _clean(e.text):
+            continue
+        start = e.start
+        if e.label_ == "MONEY" and start > 0 and doc[start - 1].text in _CURRENCY:
+            start -= 1  # "$69bn", where the model left the sign out
+        out.append((_clean(doc[start : e.end].text), start))
+    return out
+
+
+_CURRENCY = frozenset("$£€¥")
 
 
 def role_spans(

@@ -355,6 +355,16 @@ def test_a_who_question_whose_sentence_names_no_one_is_refused(
     assert generator.generate("Who led the delegation at the talks in Moscow?", passages).refused
 
 
+def test_an_amount_with_its_magnitude_written_on_answers_how_much(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = "Microsoft agreed to pay $69bn for Activision Blizzard, sealing its long deal."
+    answer = generator.generate(
+        "How much did Microsoft pay for Activision Blizzard?", [passage(1, text)]
+    )
+    assert answer.short_answer == "$69bn"
+
+
 def test_a_person_the_question_names_is_not_its_answer(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(1, "Russian Foreign Minister Sergei Lavrov met Salahuddin Rabbani in Moscow.")
