@@ -93,6 +93,9 @@ _COMPARISON = re.compile(
     r"\b(?:consistent|differ\w*|contradict\w*|same)\b.*\b(?:report\w*|coverage|articles?)\b",
     re.I,
 )
+_YES_NO_OPENING = re.compile(
+    r"\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b"
+)
 _LIST_START = re.compile(r"^\W*(?:list|name|enumerate)\b(?! of the (?:person|man|woman))", re.I)
 
 Parse = Callable[[str], Any]  # text -> spaCy Doc
@@ -290,7 +293,11 @@ def asks_for_latest(text: str) -> bool:
     ("Which company, recently reported by …?"), as in ``_shape``."""
     words = {m.group(0).lower() for m in _LATEST.finditer(text)}
     if words <= {"recent", "recently"}:
-        return bool(words) and not re.match(r"\W*(?:who|whom|whose|which)\b", text, re.I)
+        return (
+            bool(words)
+            and not re.match(r"\W*(?:who|whom|whose|which)\b", text, re.I)
+            and not _YES_NO_OPENING.match(text.lower())
+        )
     return True
 
 
@@ -469,9 +476,13 @@ def _shape(
     if _TIMELINE.search(lower):
         return "timeline"
     latest = {m.group(0) for m in _LATEST.finditer(lower)}
-    if latest and not (latest <= {"recently", "recent"} and _asks_a_name(wh_token, head)):
-        # "Which company, recently reviewed by TechCrunch, …?" asks a name: "recently"
-        # places a fact in time there, it does not ask for the newest coverage.
+    if latest and not (
+        latest <= {"recently", "recent"}
+        and (_asks_a_name(wh_token, head) or _YES_NO_OPENING.match(lower))
+    ):
+        # "Which company, recently reviewed by TechCrunch, …?" asks a name, and "Did
+        # Pakistan attend the recent meeting?" a yes or no: "recent" places a fact in
+        # time there, it does not ask for the newest coverage.
         return "latest"
     first = tokens[0] if tokens else None
     if first is not None and wh_token is None and lower.rstrip().endswith("?"):

@@ -55,6 +55,8 @@ def generator() -> ExtractiveGenerator:
         ("Did both TechCrunch and The Verge report the outage?", "comparison"),
         ("Why did the talks fail?", "explain"),
         ("How many subscribers has the service signed up so far?", "factoid"),
+        ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
+        ("What are the recent developments in the talks?", "latest"),
     ],
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
