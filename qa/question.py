@@ -84,7 +84,8 @@ _LATEST = re.compile(
 )
 _TIMELINE = re.compile(
     r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change)\w*|"
-    r"so far|over time|step by step|sequence of events)\b",
+    r"so far|over time|step by step|sequence of events|in (?:what|which|chronological) order|"
+    r"^\W*(?:trace|walk me through|take me through|run me through))\b",
     re.I,
 )
 _COMPARISON = re.compile(

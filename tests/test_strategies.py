@@ -56,6 +56,8 @@ def generator() -> ExtractiveGenerator:
         ("Why did the talks fail?", "explain"),
         ("How many subscribers has the service signed up so far?", "factoid"),
         ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
+        ("Trace the contacts between the two countries since 2016.", "timeline"),
+        ("In what order did the sanctions come?", "timeline"),
         ("What are the recent developments in the talks?", "latest"),
     ],
 )
