@@ -78,6 +78,8 @@ def resolve(expression: str, published: str, tense: str = "") -> Resolved | None
         if step > 0:
             delta = (weekday - base.weekday()) % 7 or 7
             day = base + timedelta(days=delta)
+        elif step < 0:  # "last Friday" in a Friday's paper is a week before
+            day = base - timedelta(days=(base.weekday() - weekday) % 7 or 7)
         else:
             day = base - timedelta(days=(base.weekday() - weekday) % 7)
         return Resolved(f"{WEEKDAYS[weekday].capitalize()}, {long_date(day)}", False, why)

@@ -70,6 +70,8 @@ def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) 
     [
         ("last year", "2018-02-20", "2017"),
         ("Friday", "2018-02-20", "Friday, 16 February 2018"),  # the 20th was a Tuesday
+        ("last Friday", "2023-11-24", "Friday, 17 November 2023"),  # in a Friday's paper
+        ("Friday", "2023-11-24", "Friday, 24 November 2023"),
         ("yesterday", "2021-04-07", "6 April 2021"),
         ("last month", "2021-01-15", "December 2020"),
         ("February", "2021-03-18", "February 2021"),
@@ -123,6 +125,16 @@ def test_without_a_date_in_the_evidence_when_gives_the_publication_date_labelled
     answer = generator.generate("When did Russia deliver helicopters to Pakistan?", passages)
     assert answer.short_answer == "7 April 2021 (publication date)"
     assert answer.citations
+
+
+def test_the_word_before_a_weekday_counts_when_the_model_tags_the_day_alone(
+    generator: ExtractiveGenerator,
+) -> None:
+    dated = passage(
+        1, "The points deduction was announced last Friday by the commission.", day="2023-11-24"
+    )
+    answer = generator.generate("When was the points deduction announced?", [dated])
+    assert "17 November 2023" in answer.short_answer
 
 
 def test_a_relative_date_in_an_undated_article_is_quoted_and_said_to_be_unplaceable(

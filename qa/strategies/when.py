@@ -47,7 +47,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         spans = entity_spans(doc, DATE_LABELS)
         asked = [t.i for t in doc if finder.terms_of(t.text) & found.weights.keys()]
         for text, start in sorted(spans, key=lambda span: _distance(span[1], asked)):
-            text = _with_shared_year(doc, text, start)
+            text = _with_modifier(doc, _with_shared_year(doc, text, start), start)
             resolved = resolve(text, passage.date, _tense(doc[start]))
             if (
                 resolved is None
@@ -85,6 +85,21 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         [(best.sentence, passage, best.score)],
         finder,
     )
+
+
+_MODIFIERS = frozenset({"last", "next", "this", "previous", "past", "coming"})
+
+
+def _with_modifier(doc: Any, text: str, start: int) -> str:
+    """ "last Friday's news": the model may tag "Friday" alone; the word before it counts."""
+    before = doc[start - 1] if start > 0 else None
+    if (
+        before is not None
+        and before.lower_ in _MODIFIERS
+        and not text.lower().startswith(before.lower_)
+    ):
+        return f"{before.text} {text}"
+    return text
 
 
 def _with_shared_year(doc: Any, text: str, start: int) -> str:
