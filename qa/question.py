@@ -421,7 +421,9 @@ def _answer_kind(
         return frozenset({"QUANTITY", "CARDINAL"}), True, False
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", lower):
         if re.search(
-            r"\bhow much\b.*\b(?:cost|costs|pay|paid|spend|spent|worth|raise|raised)\b|\bmoney\b",
+            r"\bhow much\b.*\b(?:cost(?:s|ing)?|pa(?:y|ys|id|ying)|spen(?:d|ds|t|ding)|worth|"
+            r"rais(?:e|es|ed|ing)|charg(?:e|es|ed|ing)|earn(?:s|ed|ing)?|fined?|sold for|"
+            r"sell(?:s|ing)? for|bought for|buy(?:s|ing)? for)\b|\bmoney\b",
             lower,
         ):
             return frozenset({"MONEY"}), True, False

@@ -381,6 +381,16 @@ def test_an_amount_with_its_magnitude_written_on_answers_how_much(
     assert answer.short_answer == "$69bn"
 
 
+def test_how_much_someone_is_paying_is_an_amount_of_money_not_a_share(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = "The fund agreed to buy a 94% stake in the club from its owner in September."
+    answer = generator.generate(
+        "How much is the fund paying for the stake in the club?", [passage(1, text)]
+    )
+    assert answer.refused
+
+
 def test_a_person_the_question_names_is_not_its_answer(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(1, "Russian Foreign Minister Sergei Lavrov met Salahuddin Rabbani in Moscow.")
