@@ -10,6 +10,7 @@ counterpart of ``index.morphology``'s irregular verbs, and holds no corpus fact.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 
@@ -40,28 +41,40 @@ agree agreement deal
 """
 
 
-# Phrasal verbs reporters use for one-word verbs ("took part in" for "participated in"),
-# each form of the verb → the one word. Only phrases with one reading in news prose.
+# Phrasal verbs reporters use for one-word verbs ("took part in" for "participated in"):
+# the one word → the phrase's verb forms and particle. Only phrases with one reading in
+# news prose.
 PHRASAL_VERBS = {
-    "participate": r"(?:take|takes|took|taken|taking) part",
-    "meet": r"(?:hold|holds|held|holding) talks",
-    "proceed": r"(?:go|goes|went|gone|going) ahead",
-    "resign": r"(?:step|steps|stepped|stepping) down",
-    "withdraw": r"(?:pull|pulls|pulled|pulling) out",
-    "conduct": r"(?:carry|carries|carried|carrying) out",
-    "propose": r"(?:put|puts|putting) forward",
-    "reject": r"(?:turn|turns|turned|turning) down",
-    "cancel": r"(?:call|calls|called|calling) off",
+    "participate": ("take takes took taken taking", "part"),
+    "meet": ("hold holds held holding", "talks"),
+    "proceed": ("go goes went gone going", "ahead"),
+    "resign": ("step steps stepped stepping", "down"),
+    "withdraw": ("pull pulls pulled pulling", "out"),
+    "conduct": ("carry carries carried carrying", "out"),
+    "propose": ("put puts putting", "forward"),
+    "reject": ("turn turns turned turning", "down"),
+    "cancel": ("call calls called calling", "off"),
 }
-_PHRASAL = re.compile(
-    "|".join(rf"\b(?P<{word}>{forms})\b" for word, forms in PHRASAL_VERBS.items()), re.I
-)
+_ONE_WORD = {
+    (form, particle): word
+    for word, (forms, particle) in PHRASAL_VERBS.items()
+    for form in forms.split()
+}
+_PARTICLES = tuple(f" {particle}" for particle in {p for _, p in _ONE_WORD})
+_PHRASAL = re.compile(rf"\b([A-Za-z]+) ({'|'.join(p.strip() for p in _PARTICLES)})\b", re.I)
 
 
+@functools.lru_cache(maxsize=100_000)
 def one_word_verbs(text: str) -> str:
     """``text`` with its phrasal verbs replaced by their one-word verbs, so "did Afghanistan
-    take part" and "Afghanistan participates" share the verb's term."""
-    return _PHRASAL.sub(lambda match: str(match.lastgroup), text)
+    take part" and "Afghanistan participates" share the verb's term. (It runs on every
+    text the answerer analyses, and the same sentences recur: kept per text.)"""
+    lower = text.lower()
+    if not any(particle in lower for particle in _PARTICLES):
+        return text
+    return _PHRASAL.sub(
+        lambda m: _ONE_WORD.get((m.group(1).lower(), m.group(2).lower()), m.group(0)), text
+    )
 
 
 def synonym_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
