@@ -296,7 +296,7 @@ def asks_for_latest(text: str) -> bool:
     if words <= {"recent", "recently"}:
         return (
             bool(words)
-            and not re.match(r"\W*(?:who|whom|whose|which)\b", text, re.I)
+            and not re.search(r"\b(?:who|whom|whose|which)\b", text, re.I)
             and not _YES_NO_OPENING.match(text.lower())
         )
     return True

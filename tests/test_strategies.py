@@ -14,7 +14,7 @@ import pytest
 from index.nlp import Entity, load_nlp
 from qa.dates import resolve
 from qa.extractive import ExtractiveGenerator
-from qa.question import read_question
+from qa.question import asks_for_latest, read_question
 from qa.types import Passage
 from tests.test_extractive import analyze, embed_many, idf
 
@@ -63,6 +63,23 @@ def generator() -> ExtractiveGenerator:
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
     assert read_question(question, load_nlp()).shape == shape
+
+
+@pytest.mark.parametrize(
+    ("question", "latest"),
+    [
+        ("What's the latest on the pipeline?", True),
+        ("What are the recent developments in the talks?", True),
+        ("Which company, recently reviewed by TechCrunch, cut prices?", False),
+        ("Considering the recent escalation, which country hosted the summit?", False),
+        ("Did Pakistan attend the recent meeting?", False),
+    ],
+)
+def test_retrieval_reads_a_question_for_the_newest_coverage_as_the_shape_does(
+    question: str, latest: bool
+) -> None:
+    assert asks_for_latest(question) == latest
+    assert (read_question(question, load_nlp()).shape == "latest") == latest
 
 
 @pytest.mark.parametrize(
