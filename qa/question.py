@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from qa.synonyms import one_word_verbs
+from qa.synonyms import one_word_verb
 
 Shape = Literal[
     "factoid", "yesno", "list", "when", "summary", "latest", "timeline", "comparison", "explain"
@@ -176,12 +176,10 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     # or circumstances ("What did the Taliban *guarantee*?", "When was it *signed*?"); in
     # "Which season brings more fighting?" the answer need not repeat "brings".
     focus = verb.text if action and any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
-    if verb is not None and verb.i + 1 < len(doc):
-        # "Did Lavrov hold talks with …?" asks whether he met them
-        single = one_word_verbs(f"{verb.text} {doc[verb.i + 1].text}")
-        if " " not in single:
-            action = single
-            focus = single if any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
+    single = one_word_verb(verb) if verb is not None else ""
+    if single:  # "Did Lavrov hold talks with …?" asks whether he met them
+        action = single
+        focus = single if any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
     head = _asked_noun(wh_token)
     counted = head if re.search(r"\bhow (?:many|much)\b", lower) else ""
     if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):

@@ -170,7 +170,9 @@ def hybrid_search(
             outlet_specs.append((query, restricted))
     claim_specs = [(part, filters) for part in fact_clauses(query, cues.sources)]
     specs = [*clause_specs, *outlet_specs, *claim_specs, (query, filters)]
-    if asks_for_latest(query) and _has_undated(lexical):
+    whole = len(specs) - 1  # the whole question's lane
+    latest = asks_for_latest(query)
+    if latest and _has_undated(lexical):
         # "the latest on …": undated articles cannot be the latest, so a lane of dated
         # ones keeps them from filling the passages
         earliest = filters.date_from or date(1, 1, 1)
@@ -180,9 +182,9 @@ def hybrid_search(
         _ranked(text, lexical, lane_filters, cues, hits)
         for (text, lane_filters), hits in zip(specs, dense, strict=True)
     ]
-    if asks_for_latest(query):
+    if latest:
         # "the latest on …": the newest of the whole question's best rows go first
-        best = lanes[specs.index((query, filters))][:RECENT_POOL]
+        best = lanes[whole][:RECENT_POOL]
         newest = sorted(
             best, key=lambda item: -int(lexical.metadatas[item[0]].get("date_int") or 0)
         )

@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Callable
+from typing import Any
 
 # One group a line. A word that, once stemmed, is also a common phrase stays out:
 # "accord" would make every "according to" an agreement.
@@ -75,6 +76,13 @@ def one_word_verbs(text: str) -> str:
     return _PHRASAL.sub(
         lambda m: _ONE_WORD.get((m.group(1).lower(), m.group(2).lower()), m.group(0)), text
     )
+
+
+def one_word_verb(verb: Any) -> str:
+    """The one-word verb of the phrasal verb a parsed verb token opens ("stepping" in
+    "stepping down": "resign"), or "" when the word after it makes none."""
+    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
+    return _ONE_WORD.get((verb.lower_, following.lower_), "") if following is not None else ""
 
 
 def synonym_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:

@@ -60,6 +60,15 @@ def test_outlets_named_together_share_the_whole_question() -> None:
 
 
 @pytest.mark.slow
+def indexed(records: list[dict[str, str]], tmp_path: Path) -> Settings:
+    """Settings of a fresh index of the articles ``records`` (MultiHop-RAG's JSON shape)."""
+    path = tmp_path / "news.json"
+    path.write_text(json.dumps(records), "utf-8")
+    settings = Settings(index_dir=tmp_path / "index")
+    ingest(settings, [path])
+    return settings
+
+
 def test_a_question_about_two_outlets_retrieves_an_article_from_each(tmp_path: Path) -> None:
     topics = {
         "The Verge": "The exchange's founder faced a jury in Manhattan over missing customer deposits.",
@@ -85,10 +94,7 @@ def test_a_question_about_two_outlets_retrieves_an_article_from_each(tmp_path: P
                     "published_at": f"2023-10-0{n + 1}T00:00:00+00:00",
                 }
             )
-    path = tmp_path / "news.json"
-    path.write_text(json.dumps(records), "utf-8")
-    settings = Settings(index_dir=tmp_path / "index")
-    ingest(settings, [path])
+    settings = indexed(records, tmp_path)
     passages = retrieve(
         "Does The Verge report that the founder faced a jury, while Fortune says the trading firm borrowed billions?",
         k=4,
@@ -149,10 +155,7 @@ def test_the_latest_brings_dated_articles_even_when_undated_ones_match_better(
             "published_at": "2023-10-05T00:00:00+00:00",
         }
     )
-    path = tmp_path / "news.json"
-    path.write_text(json.dumps(records), "utf-8")
-    settings = Settings(index_dir=tmp_path / "index")
-    ingest(settings, [path])
+    settings = indexed(records, tmp_path)
     passages = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
     assert any(p.date for p in passages)
 
@@ -175,9 +178,6 @@ def test_the_latest_puts_the_newest_relevant_article_first(tmp_path: Path) -> No
             "published_at": "2023-10-09T00:00:00+00:00",
         }
     )
-    path = tmp_path / "news.json"
-    path.write_text(json.dumps(records), "utf-8")
-    settings = Settings(index_dir=tmp_path / "index")
-    ingest(settings, [path])
+    settings = indexed(records, tmp_path)
     latest = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
     assert latest[0].date == "2023-10-09"

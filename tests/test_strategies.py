@@ -313,8 +313,9 @@ def test_a_summary_of_something_no_passage_is_about_is_refused(
     assert generator.generate("Summarize the coverage of the cricket final", passages).refused
 
 
-def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerator) -> None:
-    passages = [
+def two_reports() -> list[Passage]:
+    """A Verge report of 5 June 2023 and a TechCrunch one of 4 October 2023."""
+    return [
         passage(
             1,
             "Apple unveiled its new headset at the developer conference.",
@@ -328,6 +329,10 @@ def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerat
             source="TechCrunch",
         ),
     ]
+
+
+def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerator) -> None:
+    passages = two_reports()
     answer = generator.generate(
         "Was the Verge report on Apple's new headset published before the TechCrunch report on Google's new phone?",
         passages,
@@ -340,20 +345,7 @@ def test_before_is_answered_from_both_reports_dates(generator: ExtractiveGenerat
 def test_before_or_after_is_answered_with_the_one_that_holds(
     generator: ExtractiveGenerator,
 ) -> None:
-    passages = [
-        passage(
-            1,
-            "Apple unveiled its new headset at the developer conference.",
-            day="2023-06-05",
-            source="The Verge",
-        ),
-        passage(
-            2,
-            "Google announced its new phone at an event in New York.",
-            day="2023-10-04",
-            source="TechCrunch",
-        ),
-    ]
+    passages = two_reports()
     answer = generator.generate(
         "Was the TechCrunch report on Google's new phone published before or after the Verge report on Apple's new headset?",
         passages,

@@ -148,23 +148,22 @@ def _dominant_name(
         return None
     name = counted[0][1]
     forms = names[name]
-    naming = [p for p in passages if _mentions_any(p, forms)][: len(claims)]
+    cited = [p for p in passages if _mentions_any(p, forms)][: len(claims)]
+    naming = [(p, _naming_sentences(p, forms)) for p in cited]
+    texts = [s for _, sentences in naming for s in sentences]
+    if not texts:
+        return None
+    vectors = finder.embed([question.text, *texts])  # one model call for every passage
+    scores = vectors[1:] @ vectors[0]
     parts: list[tuple[str, Passage, float]] = []
-    for passage in naming:
-        sentences = [
-            s
-            for s in chunk_sentences(passage.text)
-            if any(re.search(rf"\b{re.escape(f)}\b", s) for f in forms)
-        ]
+    start = 0
+    for passage, sentences in naming:
         if not sentences:
             continue
-        vectors = finder.embed([question.text, *sentences])
-        scores = vectors[1:] @ vectors[0]
-        best = int(np.argmax(scores))
-        if all(sentences[best] != s for s, _, _ in parts):
-            parts.append((sentences[best], passage, float(scores[best])))
-    if not parts:
-        return None
+        best = start + int(np.argmax(scores[start : start + len(sentences)]))
+        start += len(sentences)
+        if all(texts[best] != s for s, _, _ in parts):
+            parts.append((texts[best], passage, float(scores[best])))
     quoted, numbers = cited_lines(question.full, parts)
     why = (
         f"\nNo sentence found matches every part of the question: {name} is the name "
@@ -270,14 +269,19 @@ def _sentence_naming(
     name."""
     if any(re.search(rf"\b{re.escape(f)}\b", support.sentence) for f in forms):
         return support.sentence
-    naming = [
-        s
-        for s in chunk_sentences(passage.text)
-        if any(re.search(rf"\b{re.escape(f)}\b", s) for f in forms)
-    ]
+    naming = _naming_sentences(passage, forms)
     if not naming:
         return support.sentence
     vectors = finder.embed([claim, *naming])
     scores = vectors[1:] @ vectors[0]
     best = int(np.argmax(scores))
     return naming[best] if scores[best] >= CLAIM_SIMILARITY else support.sentence
+
+
+def _naming_sentences(passage: Passage, forms: frozenset[str]) -> list[str]:
+    """The passage's sentences that name the answer in one of its spellings."""
+    return [
+        s
+        for s in chunk_sentences(passage.text)
+        if any(re.search(rf"\b{re.escape(f)}\b", s) for f in forms)
+    ]

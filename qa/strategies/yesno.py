@@ -19,6 +19,7 @@ from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, ref
 from qa.question import Question
 from qa.spans import mentions, same_name
 from qa.strategies.common import lead_answer
+from qa.synonyms import one_word_verb
 from qa.types import Answer, Passage
 
 SUPPORT_CANDIDATES = 5
@@ -160,13 +161,6 @@ def _phrase_of(noun: Any) -> str:
     return " ".join(t.text for t in noun.subtree if t.i not in skipped)
 
 
-def _with_particle(verb: Any) -> str:
-    """The verb with the word after it, so a phrasal verb reads as its one-word verb
-    ("stepping down" as "resign", see ``qa.synonyms.one_word_verbs``)."""
-    following = verb.doc[verb.i + 1] if verb.i + 1 < len(verb.doc) else None
-    return f"{verb.text} {following.text}" if following is not None else verb.text
-
-
 def _someone_else(question: Question, doc: Any) -> bool:
     """Whether the sentence names a country, person or organisation the question does
     not: then the headline cannot stand in for the claim's subject ("Is Afghanistan a
@@ -233,7 +227,10 @@ def _subject_agrees(
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
     # ``verb_terms`` may map a reporter's synonym to the question's verb ("gave" for "supply")
     of_verb = verb_terms or finder.terms_of
-    verbs = [t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(_with_particle(t)) & focus]
+    # a phrasal verb reads as its one-word verb: "stepping down" as "resign"
+    verbs = [
+        t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(one_word_verb(t) or t.text) & focus
+    ]
     for noun in doc:
         # "Lavrov's visit to Pakistan" says that Lavrov visited it
         if noun.pos_ == "NOUN" and finder.terms_of(noun.text) & focus:
