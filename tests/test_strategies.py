@@ -216,6 +216,39 @@ def test_a_sentence_missing_one_of_the_claim_s_names_is_no_yes(
     assert answer.short_answer != "Yes"
 
 
+def test_a_date_on_the_claim_is_checked_against_the_date_the_report_gives(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "On February 29, 2020, the United States and the Taliban signed a peace deal.")
+    ]
+    asked = "Did the United States and the Taliban sign a peace deal in {}?"
+    same = generator.generate(asked.format("February 2020"), passages)
+    other = generator.generate(asked.format("March 2020"), passages)
+    assert same.short_answer == "Yes" and other.short_answer == "No"
+    assert "February 29, 2020" in other.text and other.citations
+
+
+def test_a_relative_date_is_read_from_the_article_s_day_before_judging_the_claim_s_date(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "Lavrov visited Islamabad on Wednesday for talks.", day="2021-04-07")]
+    april = generator.generate("Did Lavrov visit Islamabad in April 2021?", passages)
+    may = generator.generate("Did Lavrov visit Islamabad in May 2021?", passages)
+    assert april.short_answer == "Yes" and may.short_answer == "No"
+    assert "7 April 2021" in may.text
+
+
+def test_the_scene_of_a_claim_need_only_be_in_the_article(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = "Lavrov arrived in Pakistan on Tuesday. Lavrov visited Islamabad for talks on Wednesday."
+    passages = [passage(1, text, day="2021-04-07")]
+    asked = "Did Lavrov visit Islamabad when the minister came to {}?"
+    assert generator.generate(asked.format("Pakistan"), passages).short_answer == "Yes"
+    assert generator.generate(asked.format("Nepal"), passages).short_answer != "Yes"
+
+
 def test_a_yes_no_question_is_never_answered_with_a_bare_sentence(
     generator: ExtractiveGenerator,
 ) -> None:

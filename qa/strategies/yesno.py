@@ -18,6 +18,14 @@ from index.text import split_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.question import Question
 from qa.spans import mentions, same_name
+from qa.strategies.claim_scope import (
+    Scope,
+    conflicts,
+    day_period,
+    scope_of,
+    sentence_dates,
+    within,
+)
 from qa.strategies.common import lead_answer
 from qa.synonyms import one_word_verb
 from qa.types import Answer, Passage
@@ -59,6 +67,10 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         return _verdict(question, verdict, candidate, passage, finder)
     for candidate in candidates:
         passage = passages[candidate.passage]
+        if _dated_elsewhere(question, found, candidate, passage, finder):
+            return _verdict(question, "No", candidate, passage, finder)
+    for candidate in candidates:
+        passage = passages[candidate.passage]
         if _contradicts(question, found, candidate, passage, finder):
             return _verdict(question, "No", candidate, passage, finder)
     for candidate in candidates:
@@ -91,8 +103,15 @@ def _verdict(
     passage: Passage,
     finder: ExtractiveGenerator,
 ) -> Answer:
+    """The verdict, cited; when the claim is dated, with the date the sentence gives."""
+    lead = verdict
+    if _scope(question, finder).period is not None:
+        doc = finder.parse_sentence(candidate.sentence, passage)
+        said = sentence_dates(doc, question.focus_lemma, passage.date)
+        if said:
+            lead = f"{verdict} — the report dates it {said[0].shown}"
     return lead_answer(
-        question.full, verdict, verdict, [(candidate.sentence, passage, candidate.score)], finder
+        question.full, lead, verdict, [(candidate.sentence, passage, candidate.score)], finder
     )
 
 
@@ -104,15 +123,67 @@ def _name_terms(question: Question, finder: ExtractiveGenerator, found: Evidence
     ]
 
 
-def _supports(
+def _scope(question: Question, finder: ExtractiveGenerator) -> Scope:
+    return scope_of(finder.parse_question(question.text), question.focus_lemma)
+
+
+def _scene_terms(question: Question, scope: Scope, finder: ExtractiveGenerator) -> set[str]:
+    """Terms only the question's scene and its date use: the sentence need not say them."""
+    doc = finder.parse_question(question.text)
+    aside = scope.scene | scope.period_tokens
+    claim = finder.terms_of(" ".join(t.text for t in doc if t.i not in aside))
+    return finder.terms_of(" ".join(t.text for t in doc if t.i in aside)) - claim
+
+
+def _dated_within(scope: Scope, doc: Any, passage: Passage, focus_lemma: str) -> bool:
+    """The sentence dates the claim's action inside the asked period; a sentence giving
+    no date is read as of its article's day."""
+    if scope.period is None:
+        return True
+    said = sentence_dates(doc, focus_lemma, passage.date)
+    if said:
+        return any(within(scope.period, stated.period) for stated in said)
+    published = day_period(passage.date)
+    return published is not None and within(scope.period, published)
+
+
+def _dated_elsewhere(
     question: Question,
     found: Evidence,
     candidate: Candidate,
     passage: Passage,
     finder: ExtractiveGenerator,
 ) -> bool:
+    """The claim as asked, but the sentence dates its action outside the asked period:
+    "signed in March 2020?" against "On February 29, 2020, … signed"."""
+    scope = _scope(question, finder)
+    if scope.period is None or question.negated:
+        return False
+    if not _supports(question, found, candidate, passage, finder, dated=False):
+        return False
+    doc = finder.parse_sentence(candidate.sentence, passage)
+    if (
+        not _subject_agrees(doc, question, finder)
+        or _hedged(doc, question)
+        or _negated(doc, question)
+    ):
+        return False
+    said = sentence_dates(doc, question.focus_lemma, passage.date)
+    return bool(said) and all(conflicts(scope.period, stated.period) for stated in said)
+
+
+def _supports(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+    *,
+    dated: bool = True,
+) -> bool:
     """Every name, the main verb and most of the rest of the claim are in the sentence
-    (names may stand in the headline: "he" in the sentence, "Lavrov" above it)."""
+    (names may stand in the headline: "he" in the sentence, "Lavrov" above it; names of
+    the question's scene anywhere in the article), and the action is dated as asked."""
     # In a pair of sentences the claim stands in one of them; the other, like the
     # headline, may only say who "we" or "he" is.
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
@@ -121,9 +192,11 @@ def _supports(
     around = finder.same_terms(found, f"{passage.title} {candidate.sentence}")
     subject = finder.terms_of(question.subject)
     attributed = _attributed_names(question, finder)
+    scope = _scope(question, finder)
+    asked = finder.parse_question(question.text)
     for name in question.names:
         terms = finder.terms_of(name) & found.weights.keys()
-        if name in attributed:
+        if name in attributed or scope.in_scene(asked, name):
             if not _in_article(name, passage):
                 return False
             continue
@@ -141,9 +214,16 @@ def _supports(
             return False
     if focus and not focus <= own:
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
+    if dated and not _dated_within(
+        scope, finder.parse_sentence(candidate.sentence, passage), passage, question.focus_lemma
+    ):
+        return False
     names = _name_terms(question, finder, found)
+    aside = _scene_terms(question, scope, finder)
     rest = {
-        t: w for t, w in found.weights.items() if t not in focus and not any(t in n for n in names)
+        t: w
+        for t, w in found.weights.items()
+        if t not in focus and t not in aside and not any(t in n for n in names)
     }
     if not rest:
         return bool(focus) or candidate.coverage >= 0.99
