@@ -51,6 +51,7 @@ from qa.question import (
     Parse,
     Question,
     read_question,
+    without_framing,
 )
 from qa.synonyms import one_word_verbs, synonym_table
 from qa.types import Answer, Citation, Passage
@@ -247,7 +248,7 @@ class ExtractiveGenerator:
         question = read.full
         terms = [
             t
-            for t in dict.fromkeys(self._analyze(question))
+            for t in dict.fromkeys(self._analyze(without_framing(question)))
             if t not in QUESTION_WORDS and t not in self._question_stems
         ]
         if not passages or not terms:

@@ -35,6 +35,19 @@ QUESTION_WORDS = frozenset(
     according else reason""".split()
 )
 
+# "Is it true that …?" asks about the claim after "that"; the framing says nothing of it.
+CLAIM_FRAMING = re.compile(
+    r"^\s*(?:is|was|isn't|wasn't)\s+it\s+(?:really\s+)?(?:true|correct|accurate|the\s+case)"
+    r"\s+that\s+",
+    re.I,
+)
+
+
+def without_framing(text: str) -> str:
+    """The question's claim without an "Is it true that" before it."""
+    return CLAIM_FRAMING.sub("", text, count=1)
+
+
 NUMBER = re.compile(  # "69bn", "$69B": a magnitude may be written onto the digits
     r"\b(?:\d[\d,.]*(?:bn|tn|[bmk])?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|millions?|billions?|several|a few)\b",

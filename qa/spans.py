@@ -320,10 +320,13 @@ def same_name(a: str, b: str) -> bool:
 
 
 def mentions(text: str, name: str) -> bool:
-    """Whether ``text`` names ``name``, spelled out or by its initials."""
+    """Whether ``text`` names ``name``, spelled out or, for a short name, by the words it
+    abbreviates ("United States" for "US", also inside "the United States and NATO")."""
     if re.search(rf"\b{re.escape(name)}", text, re.I):
         return True
     runs = re.findall(r"[A-Z][\w'-]*(?:\s+(?:of|the|and|for|&)?\s*[A-Z][\w'-]*)+", text)
+    runs += [part for run in runs for part in re.split(r"\s+(?:and|&)\s+", run)[1:]]
+    runs += [re.split(r"\s+(?:and|&)\s+", run)[0] for run in runs]
     short = name.replace(".", "").upper()
     return any(initials(run) == short for run in runs) or any(
         same_name(name, run) for run in runs if len(run) > len(name)

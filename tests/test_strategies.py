@@ -249,6 +249,14 @@ def test_the_scene_of_a_claim_need_only_be_in_the_article(
     assert generator.generate(asked.format("Nepal"), passages).short_answer != "Yes"
 
 
+def test_is_it_true_that_asks_the_claim_and_a_short_form_names_the_country(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The US administration and the Taliban signed a peace deal in Doha.")]
+    question = "Is it true that the United States and the Taliban signed a peace deal in Doha?"
+    assert generator.generate(question, passages).short_answer == "Yes"
+
+
 def test_a_yes_no_question_is_never_answered_with_a_bare_sentence(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -17,7 +17,7 @@ from typing import Any
 from index.text import split_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.question import Question
-from qa.spans import mentions, same_name
+from qa.spans import initials, mentions, same_name
 from qa.strategies.claim_scope import (
     Scope,
     conflicts,
@@ -466,10 +466,14 @@ def _claim_names_and_numbers(
 
 
 def _mentioned(name: str, text: str) -> bool:
-    """``text`` names ``name`` as written, by its initials, or by the surname alone."""
+    """``text`` names ``name`` as written, by its initials ("US" for "United States": in
+    the claim's own sentence a short form is the name), or by the surname alone."""
     surname = name.split()[-1] if len(name.split()) > 1 else ""
-    return mentions(text, name) or (
-        len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text))
+    short_form = initials(name)
+    return (
+        mentions(text, name)
+        or bool(short_form and re.search(rf"\b{short_form}\b", text))
+        or (len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text)))
     )
 
 
