@@ -463,6 +463,25 @@ def _asks_a_name(wh_token: Any, head: str) -> bool:
     )
 
 
+_AUXILIARIES = frozenset(
+    "is are was were am do does did has have had can could will would should shall may might must".split()
+)
+
+
+def inverted_before(token: Any) -> bool:
+    """Whether the question's main clause is inverted ("did X …", "was there …") before
+    ``token``: then the question is a yes/no one, and a wh-word after the auxiliary opens
+    a clause inside it."""
+    root = token.sent.root
+    auxiliaries = [root] if root.pos_ == "AUX" or root.lower_ in _AUXILIARIES else []
+    auxiliaries += [c for c in root.children if c.dep_ in ("aux", "auxpass")]
+    subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
+    return any(
+        a.i < token.i and a.lower_ in _AUXILIARIES and (not subjects or max(subjects) > a.i)
+        for a in auxiliaries
+    )
+
+
 def _asks(token: Any) -> bool:
     """Whether a wh-word asks the question, rather than open a clause inside it: "when"
     in "Was Janjua foreign secretary when she went to Moscow?" or in "When Lavrov went to
@@ -470,6 +489,8 @@ def _asks(token: Any) -> bool:
     yes/no one."""
     if token.tag_ not in ("WDT", "WP", "WP$", "WRB"):
         return False
+    if inverted_before(token):
+        return False  # "Did the article, which …, say …?", "Between …, was there … how …?"
     if token.tag_ not in ("WRB", "WP"):
         return True
     # "When was …", "Who is …", "who laid …": a verb next asks, whatever clause the
@@ -524,6 +545,8 @@ def _shape(
             first.pos_ == "AUX"
             or first.lower_
             in ("is", "are", "was", "were", "do", "does", "did", "has", "have", "had")
+            # "Between the two reports, was there a change …?"
+            or (lower.rstrip().endswith("?") and inverted_before(tokens[-1]))
         )
     )
     if _COMPARISON.search(lower) and (
