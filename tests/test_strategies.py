@@ -411,6 +411,23 @@ def test_whether_coverage_changed_is_refused_rather_than_guessed(
     assert answer.refused
 
 
+def test_a_claim_asked_of_both_outlets_is_found_in_each_of_their_articles(
+    generator: ExtractiveGenerator,
+) -> None:
+    verge = passage(1, "The new game has six worlds to explore.", source="The Verge")
+    techcrunch = passage(
+        2, "The new game has six worlds and a hidden seventh.", source="TechCrunch"
+    )
+    elsewhere = passage(
+        3, "Critics called the new game a delight for players.", source="TechCrunch"
+    )
+    question = "Do both The Verge and TechCrunch say the new game has six worlds?"
+    both = generator.generate(question, [verge, techcrunch])
+    assert both.short_answer == "Yes" and len(both.citations) == 2
+    # TechCrunch's only article never gives the number: no "Yes" from The Verge alone
+    assert generator.generate(question, [verge, elsewhere]).refused
+
+
 def test_who_did_it_is_the_agent_of_a_passive_sentence(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "The delegation was led at the talks in Moscow by a senior official.")]
     answer = generator.generate("Who led the delegation at the talks in Moscow?", passages)

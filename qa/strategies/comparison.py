@@ -55,30 +55,115 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     order = _ORDER.search(question.text)
     if order:
         return _ordered_claims(question, order, passages, outlets, finder)
-    else:
-        parts = fact_clauses(question.text) or [question.text]
     found: list[tuple[str, str, Passage, float]] = []  # claim, sentence, passage, score
-    for part in parts:
-        outlet = _named_outlet(part, outlets) or (
-            _named_outlet(question.text, outlets) if len(parts) == 1 else ""
-        )
-        pool = [p for p in passages if p.source == outlet] if outlet else passages
-        claim = _claim(part, outlets)
+    sides = _claims_by_side(question.text, outlets)
+    shared = _asked_of_each(question, finder) if len({p for p, _ in sides}) < len(sides) else ""
+    used: set[str] = set()  # each side's evidence from an article of its own
+    for part, side in sides:
+        pool = [p for p in passages if _on_side(p, side) and p.doc_id not in used]
+        claim = shared or _claim(part, outlets)
         if not pool or len(claim.split()) < 2:
-            return refusal(question.full, f"no article of {outlet or 'any outlet'} found")
+            return refusal(question.full, f"no article of {side or 'any outlet'} found")
         read = finder.read(claim)
         evidence = finder.evidence(read, pool)
         if isinstance(evidence, str):
             return refusal(question.full, f"{evidence} for {claim!r}")
-        best = evidence.best
         claimed = replace(read, names=_claimed_names(read, question, finder))
-        if not names_covered(claimed, evidence, best, pool[best.passage], finder):
+        figures = numbers_in(claim)
+        best = next(
+            (
+                c
+                for c in evidence.candidates
+                if figures <= numbers_in(c.sentence)
+                and names_covered(claimed, evidence, c, pool[c.passage], finder)
+            ),
+            None,
+        )
+        if best is None:
             return refusal(
-                question.full, f"the article found for {claim!r} does not name all it names"
+                question.full,
+                f"no sentence found for {claim!r} that states its numbers in an article "
+                "naming all it names",
             )
+        used.add(pool[best.passage].doc_id)
         found.append((claim, best.sentence, pool[best.passage], best.score))
     quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
     return replace(quoted, text=f"Yes {numbers}.\n{quoted.text}", short_answer="Yes")
+
+
+_BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)
+_NUMBER_WORDS = {
+    w: str(n)
+    for n, w in enumerate(
+        "zero one two three four five six seven eight nine ten eleven twelve".split()
+    )
+}
+
+
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, digits and small number words alike ("six" is "6");
+    years left out (they place a report rather than state a figure)."""
+    text = _YEAR.sub(" ", text)
+    out = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
+    words = re.findall(r"[a-z]+", text.lower())
+    return out | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS and w != "one"}
+
+
+def _claims_by_side(question: str, outlets: list[str]) -> list[tuple[str, str]]:
+    """Each claim with the side whose articles must carry it: an outlet, a year, or ""
+    for any article. A claim per clause ("X reports A, while Y says B"); one claim
+    checked on each side when it is asked of several ("Do both X and Y say A?", "… in
+    both 2018 and 2021?")."""
+    parts = fact_clauses(question) or [question]
+    if len(parts) > 1:
+        return [(part, _named_outlet(part, outlets)) for part in parts]
+    named = [o for o in outlets if names_outlet(question, o)]
+    if _BOTH.search(question):
+        if len(named) >= 2:
+            return [(question, outlet) for outlet in named]
+        years = list(dict.fromkeys(_YEAR.findall(question)))
+        if len(years) >= 2:
+            return [(question, year) for year in years]
+    return [(question, named[0] if named else "")]
+
+
+def _on_side(passage: Passage, side: str) -> bool:
+    """Whether a passage's article is on the side: of that outlet, or dated that year (an
+    undated article may be of any year)."""
+    if not side:
+        return True
+    if side.isdigit():
+        return passage.date[:4] in (side, "")
+    return passage.source == side
+
+
+def _asked_of_each(question: Question, finder: ExtractiveGenerator) -> str:
+    """What "both" sides are asked to say: the question without the part naming the
+    sides ("Do both X and Y *mention a gas pipeline project*?", "Was IS *said to be
+    strengthening in the north* in both 2018 and 2021?")."""
+    doc = finder.parse_question(question.text)
+    both = next((t for t in doc if _BOTH.fullmatch(t.lower_)), None)
+    if both is None:
+        return ""
+    sides = next(
+        (t for t in both.ancestors if t.dep_ in ("nsubj", "nsubjpass", "prep", "dobj")), None
+    )
+    if sides is not None:
+        skipped = {t.i for t in sides.subtree}
+        kept = [
+            t.text
+            for t in doc
+            if t.i not in skipped and not t.is_punct and not (t.dep_ == "aux" and t.i < sides.i)
+        ]
+        return " ".join(kept)
+    # a parse that lost the sentence's shape: the claim is what follows the first verb
+    # after "both … and …"
+    link = next((t for t in doc[both.i :] if t.lower_ == "and"), None)
+    verb = next((t for t in doc[link.i :] if t.pos_ == "VERB"), None) if link else None
+    return doc[verb.i :].text.rstrip("?").strip() if verb is not None else ""
 
 
 _REPORT_NOUNS = frozenset({"article", "report", "story", "piece", "coverage", "account"})
