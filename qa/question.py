@@ -98,7 +98,10 @@ _LATEST = re.compile(
 _TIMELINE = re.compile(
     r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change)\w*|"
     r"so far|over time|step by step|sequence of events|in (?:what|which|chronological) order|"
-    r"^\W*(?:trace|walk me through|take me through|run me through))\b",
+    r"^\W*(?:trace|walk me through|take me through|run me through)|"
+    r"(?:what|which) (?:was|were|is|are) the (?:sequence|order)|"
+    r"how (?:has|have|did|do|does) .{1,80}? (?:play|pan)(?:ed|ned|s)? out|"
+    r"over the (?:decades|years|months|weeks))\b",
     re.I,
 )
 _COMPARISON = re.compile(
@@ -268,6 +271,9 @@ _FRAMING = re.compile(
     r"sources|stories) say|what(?:'s| is| was) (?:the )?(?:latest|story|news)|latest|most recent|"
     r"newest|recent(?:ly)?|up to date|current state|any news|what'?s new|timeline|chronolog\w*|"
     r"how (?:has|have|did)|develop\w*|evolve\w*|unfold\w*|progress\w*|so far|over time|"
+    r"walk me through|take me through|run me through|trace|step by step|"
+    r"in (?:chronological|what|which) order|(?:what|which) (?:was|were|is|are) the sequence of|"
+    r"sequence of|(?:play|pan)(?:ed|ned|s)? out|over the (?:decades|years|months|weeks)|"
     r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?)\b",
     re.I,
 )

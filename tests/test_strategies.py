@@ -57,6 +57,9 @@ def generator() -> ExtractiveGenerator:
         ("How many subscribers has the service signed up so far?", "factoid"),
         ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
         ("Trace the contacts between the two countries since 2016.", "timeline"),
+        ("What was the sequence of the meetings Lavrov recalled?", "timeline"),
+        ("How did Jim Jordan's bid for speaker play out?", "timeline"),
+        ("How have relations between the two countries changed over the decades?", "timeline"),
         ("Did the article, which covered the trial, say how the jury voted?", "yesno"),
         ("Between the reports of 4 and 9 October, was there a change in how it was told?", "yesno"),
         ("Before the Times reported the verdict, did the Guardian describe how it came?", "yesno"),
@@ -326,6 +329,22 @@ def test_a_timeline_inside_one_article_follows_the_dates_its_sentences_state(
     timeline = generator.generate("Give me a timeline of the pipeline talks", passages)
     lines = timeline.text.splitlines()
     assert [line.split(" — ")[0] for line in lines] == ["November 2016", "March 2019", "2020"]
+
+
+def test_events_of_one_day_keep_their_article_s_order(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(
+            1,
+            "Negotiators from both sides and many observers opened the long pipeline talks "
+            "in March 2019. The pipeline talks stalled in March 2019. "
+            "The pipeline talks resumed in May 2020.",
+            day="2021-04-07",
+        )
+    ]
+    timeline = generator.generate("Give me a timeline of the pipeline talks", passages)
+    # the sentence that opened the talks is the weaker match, yet comes first
+    assert timeline.text.index("opened") < timeline.text.index("stalled")
+    assert timeline.text.index("stalled") < timeline.text.index("resumed")
 
 
 def test_a_summary_groups_sentences_under_their_article_oldest_first(

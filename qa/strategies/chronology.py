@@ -58,6 +58,13 @@ def _events(
     return out
 
 
+def _position(candidate: Candidate, passages: list[Passage]) -> int:
+    """Where the sentence stands in its passage (its end when not found as written)."""
+    text = passages[candidate.passage].text
+    found = text.find(candidate.sentence[:60])
+    return found if found >= 0 else len(text)
+
+
 def _timeline_of_events(
     question: Question,
     events: list[tuple[tuple[int, int, int], str, Candidate]],
@@ -65,7 +72,8 @@ def _timeline_of_events(
 ) -> Answer:
     """One line per event, oldest first: "November 2018 — <sentence> [n]"."""
     chosen = sorted(events, key=lambda e: -e[2].score)[:MAX_EVENTS]
-    chosen.sort(key=lambda e: (e[0], e[2].passage))
+    # events of one day keep their article's reading order
+    chosen.sort(key=lambda e: (e[0], e[2].passage, _position(e[2], passages)))
     quoted = compose(
         question.full, [(c.sentence, passages[c.passage], c.score) for _, _, c in chosen]
     )
