@@ -57,6 +57,7 @@ def generator() -> ExtractiveGenerator:
         ("How many subscribers has the service signed up so far?", "factoid"),
         ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
         ("Trace the contacts between the two countries since 2016.", "timeline"),
+        ("Does the Verge article say A won, while the Wired article says B lost?", "comparison"),
         ("What was the sequence of the meetings Lavrov recalled?", "timeline"),
         ("How did Jim Jordan's bid for speaker play out?", "timeline"),
         ("How have relations between the two countries changed over the decades?", "timeline"),
@@ -445,6 +446,34 @@ def test_a_claim_asked_of_both_outlets_is_found_in_each_of_their_articles(
     assert both.short_answer == "Yes" and len(both.citations) == 2
     # TechCrunch's only article never gives the number: no "Yes" from The Verge alone
     assert generator.generate(question, [verge, elsewhere]).refused
+
+
+def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_orders_nothing(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Apple unveiled its new headset after a long delay.", source="The Verge"),
+        passage(2, "Google announced its new phone at an event.", day="2023-10-04", source="Wired"),
+    ]
+    question = (
+        "Does The Verge article say Apple unveiled its new headset after a long delay, "
+        "while the Wired article says Google announced its new phone?"
+    )
+    answer = generator.generate(question, passages)
+    assert answer.short_answer == "Yes" and len(answer.citations) == 2
+    assert " is before " not in answer.text and " is after " not in answer.text
+
+
+def test_a_negated_claim_needs_a_negated_sentence(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(1, "Apple unveiled its new headset at the conference.", source="The Verge"),
+        passage(2, "Google announced its new phone at an event.", source="Wired"),
+    ]
+    question = (
+        "Does The Verge article say Apple never unveiled its new headset, "
+        "while the Wired article says Google announced its new phone?"
+    )
+    assert generator.generate(question, passages).short_answer != "Yes"
 
 
 def test_who_did_it_is_the_agent_of_a_passive_sentence(generator: ExtractiveGenerator) -> None:

@@ -36,6 +36,7 @@ _ORDER = re.compile(
     r"later than|prior to|following)\b",
     re.I,
 )
+_CONTRAST = re.compile(r"\b(?:while|whereas)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|without|fail(?:s|ed|ing)?|lack\w*|n't)\b", re.I)
 OUTLET_WORDS = 6  # "… before 'The Verge' reported …": the outlet opens the second side
 _JUDGEMENT = re.compile(
@@ -53,7 +54,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         )
     outlets = outlets_of(passages)
     order = _ORDER.search(question.text)
-    if order:
+    if order and not (_CONTRAST.search(question.text) and not orders_reports(question, passages)):
+        # "after" inside one of the claims of "X says A after B, while Y says C" orders
+        # nothing
         return _ordered_claims(question, order, passages, outlets, finder)
     found: list[tuple[str, str, Passage, float]] = []  # claim, sentence, passage, score
     sides = _claims_by_side(question.text, outlets)
@@ -70,11 +73,14 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             return refusal(question.full, f"{evidence} for {claim!r}")
         claimed = replace(read, names=_claimed_names(read, question, finder))
         figures = numbers_in(claim)
+        negated = _NEGATED.search(claim)
         best = next(
             (
                 c
                 for c in evidence.candidates
                 if figures <= numbers_in(c.sentence)
+                # a sentence close to "X never did Y" is as likely to say that X did Y
+                and (not negated or _NEGATED.search(c.sentence))
                 and names_covered(claimed, evidence, c, pool[c.passage], finder)
             ),
             None,
@@ -193,7 +199,8 @@ def orders_reports(question: Question, passages: list[Passage]) -> bool:
         return False
     outlets = outlets_of(passages)
     before, after = question.text[: order.start()], question.text[order.end() :]
-    opening = " ".join(after.split()[:OUTLET_WORDS])
+    # "… after a delay, while the Wired article says …": the order is inside a claim
+    opening = _CONTRAST.split(" ".join(after.split()[:OUTLET_WORDS]))[0]
     return bool(_named_outlet(before, outlets) and _named_outlet(opening, outlets))
 
 
