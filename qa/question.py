@@ -83,11 +83,18 @@ DATE_LABELS = frozenset({"DATE", "TIME"})
 LIGHT_VERBS = frozenset(
     "be do have say tell mean happen think make get go take see know want base call name".split()
 )
+# "What did Lavrov say about education?": what a speaker or a report said on a topic
+SAID_ABOUT = re.compile(
+    r"what (?:did|does|do|has|have) (?:[\w'.-]+ ){1,6}(?:say|said|tell|told|write|report)\w* "
+    r"(?:about|on|regarding|of)\b",
+    re.I,
+)
 _SUMMARY = re.compile(
     r"^\W*(?:summari[sz]e|sum up|give (?:me )?(?:a |an )?(?:summary|overview|rundown)|"
     r"(?:a |an )?(?:summary|overview|rundown) of|tell me (?:about|more)|brief me|"
     r"what (?:happened|is happening|has happened)|what do (?:the )?(?:articles|reports|sources|stories) say|"
-    r"what (?:is|was) (?:the )?(?:story|news) (?:about|on|with)|explain what)\b",
+    r"what (?:is|was) (?:the )?(?:story|news) (?:about|on|with)|explain what)\b|"
+    r"^\W*" + SAID_ABOUT.pattern,
     re.I,
 )
 _LATEST = re.compile(
@@ -277,7 +284,9 @@ _FRAMING = re.compile(
     r"walk me through|take me through|run me through|trace|step by step|"
     r"in (?:chronological|what|which) order|(?:what|which) (?:was|were|is|are) the sequence of|"
     r"sequence of|(?:play|pan)(?:ed|ned|s)? out|over the (?:decades|years|months|weeks)|"
-    r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?)\b",
+    r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?|"
+    r"what (?:did|does|do|has|have)|(?:say|said|tell|told|write|report)\w* "
+    r"(?=about|on|regarding|of))\b",
     re.I,
 )
 

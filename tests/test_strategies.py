@@ -58,6 +58,8 @@ def generator() -> ExtractiveGenerator:
         ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
         ("Trace the contacts between the two countries since 2016.", "timeline"),
         ("Does the Verge article say A won, while the Wired article says B lost?", "comparison"),
+        ("What did Lavrov say about cooperation in education?", "summary"),
+        ("What did the Taliban guarantee?", "explain"),
         ("What was the sequence of the meetings Lavrov recalled?", "timeline"),
         ("How did Jim Jordan's bid for speaker play out?", "timeline"),
         ("How have relations between the two countries changed over the decades?", "timeline"),
@@ -375,6 +377,23 @@ def test_a_summary_of_something_no_passage_is_about_is_refused(
 ) -> None:
     passages = [passage(1, "The weather in Moscow was cold and grey all week long.")]
     assert generator.generate("Summarize the coverage of the cricket final", passages).refused
+
+
+def test_what_someone_said_about_a_topic_is_told_from_sentences_about_it(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Lavrov said Russia allocated 90 scholarships for students from Pakistan. "
+            "Lavrov said the number of scholarships could grow next year. "
+            "The weather in Moscow was cold and grey all week long.",
+        )
+    ]
+    told = generator.generate("What did Lavrov say about scholarships for students?", passages)
+    assert told.shape == "summary" and "90 scholarships" in told.text and "grow" in told.text
+    assert "weather" not in told.text
+    assert generator.generate("What did Lavrov say about the nuclear deal?", passages).refused
 
 
 def two_reports() -> list[Passage]:

@@ -17,7 +17,7 @@ from qa.extractive import (
     refusal,
     with_marker,
 )
-from qa.question import Question
+from qa.question import SAID_ABOUT, Question
 from qa.spans import mentions
 from qa.types import Answer, Passage
 
@@ -93,6 +93,10 @@ def topic_evidence(
     found = finder.evidence(topic, passages)
     if not isinstance(found, str):
         return TopicEvidence(found.best, found.candidates)
+    if SAID_ABOUT.match(question.text):
+        # "What did Lavrov say about the Iran deal?" names its topic exactly: a sentence
+        # merely close in meaning is no account of what was said about it
+        return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
     close = _close_to(topic.full, question, passages, finder)
     if not close:
         return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
