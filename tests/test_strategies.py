@@ -483,6 +483,20 @@ def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_o
     assert " is before " not in answer.text and " is after " not in answer.text
 
 
+def test_a_claim_s_words_of_degree_must_be_in_its_sentence(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(1, "Police assessed the threat against the two professors.", source="The Verge"),
+        passage(2, "Google announced its new phone at an event.", source="Wired"),
+    ]
+    question = (
+        "Does The Verge article say police adequately assessed the threat against the two "
+        "professors, while the Wired article says Google announced its new phone?"
+    )
+    assert generator.generate(question, passages).short_answer != "Yes"
+    plain = question.replace("adequately ", "")
+    assert generator.generate(plain, passages).short_answer == "Yes"
+
+
 def test_a_negated_claim_needs_a_negated_sentence(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(1, "Apple unveiled its new headset at the conference.", source="The Verge"),

@@ -73,6 +73,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             return refusal(question.full, f"{evidence} for {claim!r}")
         claimed = replace(read, names=_claimed_names(read, question, finder))
         figures = numbers_in(claim)
+        qualifiers = _qualifiers(claim, finder) & evidence.weights.keys()
         negated = _NEGATED.search(claim)
         best = next(
             (
@@ -82,6 +83,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
                 # a sentence close to "X never did Y" is as likely to say that X did Y
                 and (not negated or _NEGATED.search(c.sentence))
                 and names_covered(claimed, evidence, c, pool[c.passage], finder)
+                and qualifiers <= finder.same_terms(evidence, c.sentence)
             ),
             None,
         )
@@ -116,6 +118,18 @@ def numbers_in(text: str) -> set[str]:
     out = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
     words = re.findall(r"[a-z]+", text.lower())
     return out | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS and w != "one"}
+
+
+def _qualifiers(claim: str, finder: ExtractiveGenerator) -> set[str]:
+    """The claim's words of degree and judgement ("adequately", "fully", "valid"): a
+    sentence that supports the claim says them too."""
+    doc = finder.parse_question(claim)
+    return {
+        term
+        for t in doc
+        if (t.pos_ == "ADV" and t.dep_ == "advmod") or (t.pos_ == "ADJ" and not t.ent_type_)
+        for term in finder.terms_of(t.text)
+    }
 
 
 def _claims_by_side(question: str, outlets: list[str]) -> list[tuple[str, str]]:
