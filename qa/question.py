@@ -201,7 +201,11 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     # The verb weighs double in matching only where the question asks about its object
     # or circumstances ("What did the Taliban *guarantee*?", "When was it *signed*?"); in
     # "Which season brings more fighting?" the answer need not repeat "brings".
-    focus = verb.text if action and any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
+    auxiliary = verb is not None and (
+        any(c.dep_ in ("aux", "auxpass") for c in verb.children)
+        or (verb is not root and root.lower_ in ("did", "does", "do"))
+    )
+    focus = verb.text if action and auxiliary else ""
     single = one_word_verb(verb) if verb is not None else ""
     if single:  # "Did Lavrov hold talks with …?" asks whether he met them
         action = single
@@ -386,6 +390,18 @@ def _main_verb(doc: Any, root: Any) -> Any:
     it ("What is Russia going to *supply*?"), else none ("What is X's party?")."""
     if root is None:
         return None
+    if root.lower_ in ("did", "does", "do") and root.i > 0:
+        # "What topics did Khan and Lavrov discuss?" parsed with "did" as the verb and
+        # "discuss" as a noun: the verb is the last common word after the subject,
+        # before any preposition ("… discuss besides the peace process?")
+        words = []
+        for token in doc[root.i + 1 :]:
+            if token.pos_ in ("ADP", "SCONJ", "PUNCT"):
+                break
+            words.append(token)
+        bare = [t for t in words if t.pos_ in ("NOUN", "VERB") and t.is_lower and not t.ent_type_]
+        if bare and bare[-1] is words[-1]:
+            return bare[-1]
     # The small model tags some verbs of questions as nouns ("What did the Taliban
     # guarantee?"); a word with an auxiliary ("did", "will") is a verb all the same.
     if root.pos_ == "VERB" or (

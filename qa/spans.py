@@ -331,3 +331,32 @@ def mentions(text: str, name: str) -> bool:
     return any(initials(run) == short for run in runs) or any(
         same_name(name, run) for run in runs if len(run) > len(name)
     )
+
+
+_CONJUNCT_ASIDES = frozenset({"conj", "cc", "punct", "appos", "relcl"})
+_LEADING_WORDS = frozenset({"the", "a", "an", "its", "their", "his", "her", "our", "also"})
+
+
+def object_spans(doc: Any, is_verb: Callable[[Any], bool]) -> list[tuple[str, int]]:
+    """The things a verb's object lists: "They discussed economic relations, the COVID-19
+    pandemic and progress on a gas pipeline" → "economic relations", "COVID-19 pandemic",
+    "progress on a gas pipeline" (for "What topics did they discuss?", whose noun the
+    sentence never repeats). ``is_verb`` says which tokens are the question's verb."""
+    out: list[tuple[str, int]] = []
+    for verb in doc:
+        if not is_verb(verb):
+            continue
+        for obj in verb.children:
+            if obj.dep_ not in ("dobj", "attr", "nsubjpass"):
+                continue
+            conjuncts = [obj, *(t for t in obj.subtree if t.dep_ == "conj")]
+            for head in conjuncts:
+                skipped = {
+                    t.i for c in head.children if c.dep_ in _CONJUNCT_ASIDES for t in c.subtree
+                }
+                words = [t for t in head.subtree if t.i not in skipped]
+                while words and words[0].lower_ in _LEADING_WORDS:
+                    words = words[1:]
+                if words and len(words) <= MAX_SPAN_WORDS:
+                    out.append((" ".join(t.text for t in words), words[0].i))
+    return out

@@ -294,6 +294,18 @@ def test_a_list_gives_every_item_of_the_asked_kind_once_in_order() -> None:
     assert answer.text.startswith("China, Iran and India [1].")
 
 
+def test_a_list_of_things_discussed_is_the_verb_s_objects(generator: ExtractiveGenerator) -> None:
+    passages = [
+        passage(
+            1,
+            "Lavrov and Khan reviewed economic relations, the pandemic and a gas pipeline.",
+        )
+    ]
+    answer = generator.generate("What topics did Lavrov and Khan review?", passages)
+    assert answer.shape == "list"
+    assert answer.short_answer == "economic relations, pandemic, gas pipeline"
+
+
 def test_the_latest_puts_the_newest_article_first_and_a_timeline_the_oldest(
     generator: ExtractiveGenerator,
 ) -> None:

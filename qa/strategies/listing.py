@@ -14,7 +14,7 @@ from typing import Any
 
 from qa.extractive import ExtractiveGenerator, compose
 from qa.question import Question
-from qa.spans import entity_spans, headed_spans, new_to
+from qa.spans import entity_spans, headed_spans, new_to, object_spans
 from qa.strategies.common import readable
 from qa.types import Answer, Passage
 
@@ -25,6 +25,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
+    verb = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
     items: dict[str, str] = {}  # lower-case item -> as written
     sources: list[tuple[list[str], tuple[str, Passage, float]]] = []
     for candidate in readable(found):
@@ -33,6 +34,15 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             spans = entity_spans(doc, question.answer_labels)
         else:
             spans = headed_spans(doc, question.head_noun) if question.head_noun else []
+            if not spans and verb:
+                # "What topics did they discuss?" — "They discussed X, Y and Z"
+                spans = object_spans(
+                    doc,
+                    lambda t: (
+                        t.lemma_.lower() == question.focus_lemma
+                        or bool(finder.terms_of(t.text) & verb)
+                    ),
+                )
         new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
         # an item the question names still belongs to a list that gives new ones: "Russia,
         # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
