@@ -203,7 +203,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     # "Which season brings more fighting?" the answer need not repeat "brings".
     auxiliary = verb is not None and (
         any(c.dep_ in ("aux", "auxpass") for c in verb.children)
-        or (verb is not root and root.lower_ in ("did", "does", "do"))
+        or (root is not None and verb is not root and root.lower_ in ("did", "does", "do"))
     )
     focus = verb.text if action and auxiliary else ""
     single = one_word_verb(verb) if verb is not None else ""
