@@ -173,13 +173,21 @@ _MARKUP = re.compile(
 )
 
 
+# Terminal escape sequences pasted with a question ("\x1b[31m", "\x1b]0;title\x07"):
+# removed whole, so their printable tail ("[31m") does not stick to the first word.
+_TERMINAL_ESCAPE = re.compile(
+    r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|[@-Z\\-_])"
+)
+
+
 def clean_question(question: str) -> str:
     """The question as plain text on one line: HTML markup (pasted from a page, or an
-    injection attempt) removed, invisible formatting characters (zero-width spaces,
-    direction marks) dropped, other control characters turned into spaces."""
+    injection attempt) and terminal escape sequences removed, invisible formatting
+    characters (zero-width spaces, direction marks) dropped, other control characters
+    turned into spaces."""
     if not isinstance(question, str):
         raise QuestionError("the question must be text")
-    text = _MARKUP.sub(" ", question)
+    text = _MARKUP.sub(" ", _TERMINAL_ESCAPE.sub("", question))
     text = "".join(
         ch if ch.isprintable() else ("" if unicodedata.category(ch) == "Cf" else " ") for ch in text
     )

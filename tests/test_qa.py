@@ -353,3 +353,11 @@ def test_a_summary_names_an_article_by_its_date_and_headline_not_its_file_name(
     answer = ask("Summarize the articles", settings=settings)
     assert answer.citations and ".txt" not in answer.text
     assert "20 February 2018 — Kh Asif leaves for Moscow" in answer.text
+
+
+def test_terminal_escapes_pasted_with_a_question_are_removed_whole() -> None:
+    from qa.engine import clean_question
+
+    pasted = "\x1b[31mHow many helicopters did Russia give Pakistan?\x1b[0m\x07"
+    assert clean_question(pasted) == "How many helicopters did Russia give Pakistan?"
+    assert clean_question("\x1b]0;a window title\x07Who is Lavrov?") == "Who is Lavrov?"
