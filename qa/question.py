@@ -114,10 +114,7 @@ _TIMELINE = re.compile(
 _COMPARISON = re.compile(
     r"\bboth\b.+\band\b|\b(?:which|what) (?:outlet|source|publication|news ?paper|site)s?\b|"
     r"\b(?:reported|published|covered|come|came|occur(?:red)?|happen(?:ed)?) (?:before|after|earlier|later)\b|"
-    r"\b(?:consistent|differ\w*|contradict\w*|same)\b.*\b(?:report\w*|coverage|articles?)\b|"
-    # "Does the X article suggest A, while the Y article says B?": a claim per report
-    r"\b(?:article|report|story|piece|review)\b.+\b(?:while|whereas)\b.+"
-    r"\b(?:article|report|story|piece|review)\b",
+    r"\b(?:consistent|differ\w*|contradict\w*|same)\b.*\b(?:report\w*|coverage|articles?)\b",
     re.I,
 )
 _YES_NO_OPENING = re.compile(

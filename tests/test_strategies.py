@@ -15,7 +15,8 @@ from index.nlp import Entity, load_nlp
 from qa.dates import resolve
 from qa.extractive import ExtractiveGenerator
 from qa.question import asks_for_latest, read_question
-from qa.types import Passage
+from qa.strategies import comparison
+from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
 
 
@@ -57,7 +58,6 @@ def generator() -> ExtractiveGenerator:
         ("How many subscribers has the service signed up so far?", "factoid"),
         ("Did Pakistan attend the recent meeting in Moscow?", "yesno"),
         ("Trace the contacts between the two countries since 2016.", "timeline"),
-        ("Does the Verge article say A won, while the Wired article says B lost?", "comparison"),
         ("What did Lavrov say about cooperation in education?", "summary"),
         ("What did the Taliban guarantee?", "explain"),
         ("What was the sequence of the meetings Lavrov recalled?", "timeline"),
@@ -479,6 +479,14 @@ def test_a_claim_asked_of_both_outlets_is_found_in_each_of_their_articles(
     assert generator.generate(question, [verge, elsewhere]).refused
 
 
+def compared(question: str, passages: list[Passage], generator: ExtractiveGenerator) -> Answer:
+    """The comparison strategy's answer, whatever shape the question reads as: a question
+    of two claims joined by "while" reads as one yes/no claim (whose "Yes" would be no
+    better than a guess, README), so these checks of the strategy call it directly."""
+    read = replace(generator.read(question), shape="comparison")
+    return comparison.answer(read, passages, generator)
+
+
 def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_orders_nothing(
     generator: ExtractiveGenerator,
 ) -> None:
@@ -490,7 +498,7 @@ def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_o
         "Does The Verge article say Apple unveiled its new headset after a long delay, "
         "while the Wired article says Google announced its new phone?"
     )
-    answer = generator.generate(question, passages)
+    answer = compared(question, passages, generator)
     assert answer.short_answer == "Yes" and len(answer.citations) == 2
     assert " is before " not in answer.text and " is after " not in answer.text
 
@@ -504,9 +512,9 @@ def test_a_claim_s_words_of_degree_must_be_in_its_sentence(generator: Extractive
         "Does The Verge article say police adequately assessed the threat against the two "
         "professors, while the Wired article says Google announced its new phone?"
     )
-    assert generator.generate(question, passages).short_answer != "Yes"
+    assert compared(question, passages, generator).short_answer != "Yes"
     plain = question.replace("adequately ", "")
-    assert generator.generate(plain, passages).short_answer == "Yes"
+    assert compared(plain, passages, generator).short_answer == "Yes"
 
 
 def test_a_negated_claim_needs_a_negated_sentence(generator: ExtractiveGenerator) -> None:
@@ -518,7 +526,7 @@ def test_a_negated_claim_needs_a_negated_sentence(generator: ExtractiveGenerator
         "Does The Verge article say Apple never unveiled its new headset, "
         "while the Wired article says Google announced its new phone?"
     )
-    assert generator.generate(question, passages).short_answer != "Yes"
+    assert compared(question, passages, generator).short_answer != "Yes"
 
 
 def test_who_did_it_is_the_agent_of_a_passive_sentence(generator: ExtractiveGenerator) -> None:
