@@ -329,6 +329,32 @@ def test_the_latest_puts_the_newest_article_first_and_a_timeline_the_oldest(
     assert timeline.text.index("1 May 2015") < timeline.text.index("April 2021")
 
 
+def test_the_latest_tells_the_newest_article_in_a_few_sentences_and_older_ones_in_one(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "The pipeline project resumed this week near Karachi. "
+            "The pipeline project will cost more than planned. "
+            "The pipeline project is due to finish in 2025. "
+            "The pipeline project hired new engineers.",
+            day="2021-04-07",
+        ),
+        passage(
+            2,
+            "The pipeline project stalled over financing terms. "
+            "The pipeline project lost its main lender.",
+            day="2018-02-20",
+        ),
+    ]
+    latest = generator.generate("What's the latest on the pipeline project?", passages)
+    newest, older = latest.text.splitlines()
+    assert newest.startswith("7 April 2021") and newest.count("The pipeline project") == 3
+    assert newest.index("resumed") < newest.index("engineers")  # in the article's order
+    assert older.startswith("20 February 2018") and older.count("The pipeline project") == 1
+
+
 def test_a_timeline_inside_one_article_follows_the_dates_its_sentences_state(
     generator: ExtractiveGenerator,
 ) -> None:

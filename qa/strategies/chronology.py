@@ -22,6 +22,7 @@ from qa.types import Answer, Passage
 MIN_RELEVANCE = 0.6  # an article's best sentence keeps this share of the best score
 MAX_ARTICLES = 6
 MAX_EVENTS = 8
+LATEST_SENTENCES = 3  # of the newest article, in an answer to "the latest"
 MIN_STATED_DATES = 2  # a timeline by the dates the sentences state needs two of them
 
 
@@ -97,22 +98,31 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if isinstance(found, Answer):
         return found
     key: dict[str, Candidate] = {}
+    relevant: dict[str, list[Candidate]] = {}  # each article's relevant sentences, best first
     for candidate in found.candidates:  # best first
         if candidate.score < MIN_RELEVANCE * found.best.score:
             continue
         passage = passages[candidate.passage]
         key.setdefault(passage.doc_id or passage.chunk_id, candidate)
+        if not candidate.pair:
+            relevant.setdefault(passage.doc_id or passage.chunk_id, []).append(candidate)
     if not newest_first:
         events = _events(found, passages, finder)
         if len({key for key, _, _ in events}) >= MIN_STATED_DATES:
             return _timeline_of_events(question, events, passages)
-    return _by_article(question, list(key.values()), passages, newest_first)
+    return _by_article(question, list(key.values()), passages, newest_first, relevant)
 
 
 def _by_article(
-    question: Question, key: list[Candidate], passages: list[Passage], newest_first: bool
+    question: Question,
+    key: list[Candidate],
+    passages: list[Passage],
+    newest_first: bool,
+    relevant: dict[str, list[Candidate]] | None = None,
 ) -> Answer:
-    """One line per article in date order: "7 April 2021 — <headline>: <sentence> [n]"."""
+    """One line per article in date order: "7 April 2021 — <headline>: <sentence> [n]".
+    For "the latest", the newest article, which is the news asked for, says up to
+    LATEST_SENTENCES of its relevant sentences, in its own order."""
     dated = sorted(
         key,
         key=lambda c: passages[c.passage].date or "",
@@ -121,15 +131,25 @@ def _by_article(
     undated = [c for c in dated if not passages[c.passage].date]
     dated = [c for c in dated if passages[c.passage].date] + undated
     dated = dated[:MAX_ARTICLES]
-    quoted = compose(question.full, [(c.sentence, passages[c.passage], c.score) for c in dated])
+    told: list[list[Candidate]] = [[c] for c in dated]
+    if newest_first and relevant and dated:
+        newest = passages[dated[0].passage]
+        more = [
+            c
+            for c in relevant.get(newest.doc_id or newest.chunk_id, [])
+            if c.sentence != dated[0].sentence
+        ][: LATEST_SENTENCES - 1]
+        told[0] = sorted([dated[0], *more], key=lambda c: _position(c, passages))
+    quoted = compose(
+        question.full, [(c.sentence, passages[c.passage], c.score) for line in told for c in line]
+    )
     number = {c.chunk_id: c.number for c in quoted.citations}
     lines = []
-    for candidate in dated:
-        passage = passages[candidate.passage]
+    for line in told:
+        passage = passages[line[0].passage]
         when = long_date_or_blank(passage.date) or "undated"
-        lines.append(
-            f"{when} — {passage.title}: {with_marker(candidate.sentence, number[passage.chunk_id])}"
-        )
+        said = " ".join(with_marker(c.sentence, number[passages[c.passage].chunk_id]) for c in line)
+        lines.append(f"{when} — {passage.title}: {said}")
     first = passages[dated[0].passage]
     short = f"{long_date_or_blank(first.date) or 'undated'}: {first.title}" if newest_first else ""
     return replace(quoted, text="\n".join(lines), short_answer=short)
