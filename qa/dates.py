@@ -138,3 +138,9 @@ def long_date_or_blank(iso: str) -> str:
         return long_date(date.fromisoformat(iso[:10]))
     except ValueError:
         return ""
+
+
+def day_key(iso: str) -> tuple[int, int, int] | None:
+    """ "2021-04-07" → (2021, 4, 7): an article's day as ``sort_key`` gives it; None for no
+    or an unreadable date."""
+    return sort_key(long_date_or_blank(iso))

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from qa.dates import long_date_or_blank, resolve, sort_key
+from qa.dates import day_key, long_date_or_blank, resolve, sort_key
 from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
 from qa.question import Question, asks_about_everything
 from qa.strategies.common import TopicEvidence, opening_sentences, topic_evidence
@@ -51,7 +51,7 @@ def _events(
                 stated = (key, resolved.text)
                 break
         if stated is None:
-            key = sort_key(long_date_or_blank(passage.date))
+            key = day_key(passage.date)
             if key is None:
                 continue
             stated = (key, f"{long_date_or_blank(passage.date)} (published)")

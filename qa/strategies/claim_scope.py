@@ -15,7 +15,6 @@ sentence dating the same action elsewhere ("On February 29, 2020, … signed") d
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
 from qa.dates import resolve, sort_key
@@ -90,14 +89,6 @@ def period_of(expression: str, published: str, tense: str = "") -> Period | None
     None without a year."""
     resolved = resolve(expression, published, tense)
     return sort_key(resolved.text) if resolved else None
-
-
-def day_period(iso: str) -> Period | None:
-    """The period of an ISO day ("2021-04-07"); None for no or an unreadable date."""
-    try:
-        return date.fromisoformat(iso[:10]).timetuple()[:3]
-    except ValueError:
-        return None
 
 
 def within(asked: Period, said: Period) -> bool:

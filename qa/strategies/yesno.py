@@ -15,13 +15,13 @@ from collections.abc import Callable
 from typing import Any
 
 from index.text import split_sentences
+from qa.dates import day_key
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.question import Question
 from qa.spans import initials, mentions, same_name
 from qa.strategies.claim_scope import (
     Scope,
     conflicts,
-    day_period,
     scope_of,
     sentence_dates,
     within,
@@ -143,7 +143,7 @@ def _dated_within(scope: Scope, doc: Any, passage: Passage, focus_lemma: str) ->
     said = sentence_dates(doc, focus_lemma, passage.date)
     if said:
         return any(within(scope.period, stated.period) for stated in said)
-    published = day_period(passage.date)
+    published = day_key(passage.date)
     return published is not None and within(scope.period, published)
 
 
