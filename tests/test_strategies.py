@@ -505,6 +505,20 @@ def test_a_claim_asked_of_both_outlets_is_found_in_each_of_their_articles(
     assert generator.generate(question, [verge, elsewhere]).refused
 
 
+WIRED_PHONE = passage(
+    2, "Google announced its new phone at an event.", day="2023-10-04", source="Wired"
+)
+
+
+def while_wired(verge_claim: str) -> str:
+    """ "Does The Verge article say <claim>, while the Wired article says Google announced
+    its new phone?", the second claim supported by WIRED_PHONE."""
+    return (
+        f"Does The Verge article say {verge_claim}, "
+        "while the Wired article says Google announced its new phone?"
+    )
+
+
 def compared(question: str, passages: list[Passage], generator: ExtractiveGenerator) -> Answer:
     """The comparison strategy's answer, whatever shape the question reads as: a question
     of two claims joined by "while" reads as one yes/no claim (whose "Yes" would be no
@@ -518,12 +532,9 @@ def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_o
 ) -> None:
     passages = [
         passage(1, "Apple unveiled its new headset after a long delay.", source="The Verge"),
-        passage(2, "Google announced its new phone at an event.", day="2023-10-04", source="Wired"),
+        WIRED_PHONE,
     ]
-    question = (
-        "Does The Verge article say Apple unveiled its new headset after a long delay, "
-        "while the Wired article says Google announced its new phone?"
-    )
+    question = while_wired("Apple unveiled its new headset after a long delay")
     answer = compared(question, passages, generator)
     assert answer.short_answer == "Yes" and len(answer.citations) == 2
     assert " is before " not in answer.text and " is after " not in answer.text
@@ -532,12 +543,9 @@ def test_each_outlet_s_claim_is_found_in_its_own_articles_and_after_inside_one_o
 def test_a_claim_s_words_of_degree_must_be_in_its_sentence(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(1, "Police assessed the threat against the two professors.", source="The Verge"),
-        passage(2, "Google announced its new phone at an event.", source="Wired"),
+        WIRED_PHONE,
     ]
-    question = (
-        "Does The Verge article say police adequately assessed the threat against the two "
-        "professors, while the Wired article says Google announced its new phone?"
-    )
+    question = while_wired("police adequately assessed the threat against the two professors")
     assert compared(question, passages, generator).short_answer != "Yes"
     plain = question.replace("adequately ", "")
     assert compared(plain, passages, generator).short_answer == "Yes"
@@ -546,12 +554,9 @@ def test_a_claim_s_words_of_degree_must_be_in_its_sentence(generator: Extractive
 def test_a_negated_claim_needs_a_negated_sentence(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(1, "Apple unveiled its new headset at the conference.", source="The Verge"),
-        passage(2, "Google announced its new phone at an event.", source="Wired"),
+        WIRED_PHONE,
     ]
-    question = (
-        "Does The Verge article say Apple never unveiled its new headset, "
-        "while the Wired article says Google announced its new phone?"
-    )
+    question = while_wired("Apple never unveiled its new headset")
     assert compared(question, passages, generator).short_answer != "Yes"
 
 
