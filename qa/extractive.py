@@ -514,12 +514,16 @@ def _answerable_sentence(sentence: str) -> bool:
 
 
 def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
-    """Write sentences with ``[n]`` markers; citations numbered in order of first use."""
+    """Write sentences with ``[n]`` markers; citations numbered in order of first use.
+    A sentence already quoted from the same passage — alone or inside a pair of
+    sentences quoted before it — is not written twice."""
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     quotes: dict[str, list[str]] = {}
     pieces: list[str] = []
     for sentence, passage, score in parts:
+        if any(sentence.strip() in quoted for quoted in quotes.get(passage.chunk_id, [])):
+            continue
         if passage.chunk_id not in numbers:
             numbers[passage.chunk_id] = len(numbers) + 1
             quotes[passage.chunk_id] = []

@@ -152,6 +152,20 @@ def test_citations_are_numbered_in_order_of_first_use() -> None:
     assert answer.citations[0].quote == "Alpha happened first. Gamma closed it."
 
 
+def test_a_sentence_quoted_inside_an_earlier_pair_is_not_written_again() -> None:
+    p1, p2 = passage(1, "x"), passage(2, "y")
+    answer = compose(
+        "q",
+        [
+            ("Lavrov spoke of the CSTO. The CSTO fights trafficking.", p1, 0.9),
+            ("The CSTO fights trafficking.", p1, 0.8),
+            ("The CSTO fights trafficking.", p2, 0.7),  # another passage: its own citation
+        ],
+    )
+    assert answer.text.count("The CSTO fights trafficking") == 2
+    assert answer.citations[0].quote == "Lavrov spoke of the CSTO. The CSTO fights trafficking."
+
+
 def test_a_sentence_ending_in_a_quote_gets_its_marker_after_the_quote() -> None:
     answer = compose("q", [('He said "we will win."', passage(1, "x"), 1.0)])
     assert answer.text == 'He said "we will win." [1]'
@@ -172,6 +186,19 @@ def test_a_sentence_ending_in_a_quote_gets_its_marker_after_the_quote() -> None:
 )
 def test_the_question_s_main_verb_is_found(question: str, verb: str) -> None:
     assert read(question).focus_verb == verb
+
+
+@pytest.mark.parametrize(
+    ("question", "lemma"),
+    [
+        ("Was the agreement signed in 2015?", "sign"),
+        # the participle the parser hangs on the subject, not an adjective before a noun
+        ("Were representatives of Qatar invited to the expanded talks?", "invite"),
+        ("Were the detained activists released on bail?", "release"),
+    ],
+)
+def test_a_passive_yes_no_question_turns_on_its_participle(question: str, lemma: str) -> None:
+    assert read(question).focus_lemma == lemma
 
 
 @pytest.mark.parametrize(
