@@ -409,8 +409,17 @@ def _main_verb(doc: Any, root: Any) -> Any:
         if token.pos_ == "VERB" and token.dep_ in ("xcomp", "ccomp", "advcl", "acl", "relcl"):
             return token
     if root.pos_ == "AUX" and root.i == 0:
-        # "Was the agreement signed in 2015?": the participle may hang off the noun
-        return next((t for t in doc if t.pos_ == "VERB" and t.tag_ == "VBN"), None)
+        # "Was the agreement signed in 2015?": the participle may hang off the noun —
+        # the subject's, not an adjective's ("Were the detained activists released …?",
+        # "Were representatives invited to the expanded talks?")
+        subjects = {c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass")}
+        on_subject = [t for t in doc if t.dep_ == "acl" and t.head.i in subjects]
+        if on_subject:
+            return on_subject[0]
+        return next(
+            (t for t in doc if t.pos_ == "VERB" and t.tag_ == "VBN" and t.dep_ != "amod"),
+            next((t for t in doc if t.pos_ == "VERB" and t.tag_ == "VBN"), None),
+        )
     return None
 
 

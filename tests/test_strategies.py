@@ -261,9 +261,14 @@ def test_the_scene_of_a_claim_need_only_be_in_the_article(
 def test_is_it_true_that_asks_the_claim_and_a_short_form_names_the_country(
     generator: ExtractiveGenerator,
 ) -> None:
-    passages = [passage(1, "The US administration and the Taliban signed a peace deal in Doha.")]
     question = "Is it true that the United States and the Taliban signed a peace deal in Doha?"
-    assert generator.generate(question, passages).short_answer == "Yes"
+    for said in (
+        "The US administration and the Taliban signed a peace deal in Doha.",
+        # the short form in the subject of the sentence's verb too
+        "On February 29, 2020, previous US administrations and the Taliban signed a peace "
+        "deal in Doha.",
+    ):
+        assert generator.generate(question, [passage(1, said)]).short_answer == "Yes", said
 
 
 def test_a_yes_no_question_is_never_answered_with_a_bare_sentence(

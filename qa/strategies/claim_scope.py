@@ -4,8 +4,8 @@
 claims a meeting; the when-clause only says which visit. A report of the meeting need
 not repeat the scene: its article must mention the scene's names, the sentence need not.
 The same holds for a clause hung on a noun ("the meeting held in Moscow", "the meeting
-that Khan's office thanked Russia for hosting") and a concession ("despite objections
-from India").
+that Khan's office thanked Russia for hosting"), a place hung on a noun ("the talks in
+Moscow") and a concession ("despite objections from India").
 
 A date the claim puts on its action ("signed in March 2020", "met … in April 2021") is
 a value like any other: a sentence dating the action within it supports the claim, a
@@ -22,6 +22,8 @@ from qa.dates import resolve, sort_key
 # dependency labels of the parts of a question that set the scene of its claim
 SCENE_CLAUSES = frozenset({"advcl", "relcl", "acl"})
 SCENE_PREPOSITIONS = frozenset({"despite", "during", "amid"})
+PLACING_PREPOSITIONS = frozenset({"in", "at"})
+PLACES = frozenset({"GPE", "LOC", "FAC"})
 # prepositions that date an action: "in March 2020", "on 1 March 2020"
 DATING_PREPOSITIONS = frozenset({"in", "on", "during"})
 
@@ -60,8 +62,21 @@ def _sets_scene(token: Any, main_verb: str) -> bool:
         return bool(token.lemma_.lower() != main_verb)
     if token.dep_ != "prep":
         return False
-    return token.lower_ in SCENE_PREPOSITIONS or (
-        token.lower_ == "in" and any(c.lower_ == "spite" for c in token.children)
+    return (
+        token.lower_ in SCENE_PREPOSITIONS
+        or (token.lower_ == "in" and any(c.lower_ == "spite" for c in token.children))
+        or _places_a_noun(token)
+    )
+
+
+def _places_a_noun(prep: Any) -> bool:
+    """ "the talks in Moscow", "the summit at Camp David": a place that says which
+    event a noun is, as "the talks held in Moscow" does (not "met in Moscow", which
+    places the claim's own action and is part of it)."""
+    return bool(
+        prep.lower_ in PLACING_PREPOSITIONS
+        and prep.head.pos_ == "NOUN"
+        and any(c.dep_ == "pobj" and c.ent_type_ in PLACES for c in prep.children)
     )
 
 

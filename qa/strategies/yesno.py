@@ -336,7 +336,7 @@ def _subject_agrees(
             return True
         said = _phrase_of(subject)
         if wanted & finder.terms_of(said) or any(
-            mentions(said, name) for name in question.names if name in question.subject
+            _mentioned(name, said) for name in question.names if name in question.subject
         ):
             return True
     return False
