@@ -21,10 +21,23 @@ def _words(text: str) -> set[str]:
 
 
 def new_to(question: Question, text: str, stem: Callable[[str], set[str]]) -> bool:
-    """Whether ``text`` says something the question does not already name."""
+    """Whether ``text`` says something the question does not already name. A word
+    derived from one the question uses names the same thing: "Pakistan" is not news to
+    "Where is the Pakistani army headquarters?", nor "Russian" to a question on Russia."""
     asked = stem(question.full)
     own = stem(text) - {"the", "a", "an", "of"}
-    return bool(own - asked)
+    return any(not _derived_from_any(term, asked) for term in own - asked)
+
+
+MIN_DERIVED_STEM = 5  # "pakistan"/"pakistani", "russia"/"russian"; not "part"/"parti"
+
+
+def _derived_from_any(term: str, asked: set[str]) -> bool:
+    return any(
+        min(len(term), len(other)) >= MIN_DERIVED_STEM
+        and (term.startswith(other) or other.startswith(term))
+        for other in asked
+    )
 
 
 def repeats_person(question: Question, doc: Any, text: str) -> bool:
