@@ -200,14 +200,19 @@ class ExtractiveGenerator:
         return self.answer_from(found, passages)
 
     def answer_from(self, found: Evidence, passages: list[Passage]) -> Answer:
+        chosen = self.covering(found)
+        return compose(
+            found.question.full, [(c.sentence, passages[c.passage], c.score) for c in chosen]
+        )
+
+    def covering(self, found: Evidence) -> list[Candidate]:
+        """The best sentence, then those that add question terms it leaves out and speak
+        to what is asked (the question's verb or answer type), at most MAX_SENTENCES."""
         focus_terms = set(self._analyze(found.question.focus_verb)) & found.weights.keys()
         candidates = [
             c for c in found.candidates if _addresses(c, focus_terms, found.kind) or c is found.best
         ]
-        chosen = self._cover(found.best, candidates, found.weights, found.total)
-        return compose(
-            found.question.full, [(c.sentence, passages[c.passage], c.score) for c in chosen]
-        )
+        return self._cover(found.best, candidates, found.weights, found.total)
 
     def embed(self, texts: list[str]) -> np.ndarray:
         """Unit vectors of the texts (the engine caches them)."""

@@ -606,6 +606,29 @@ def test_a_person_the_question_names_is_not_its_answer(generator: ExtractiveGene
     assert "Lavrov" not in answer.short_answer
 
 
+def test_a_place_the_question_names_by_its_adjective_is_not_its_answer(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "Lavrov met Pakistan's army chief at army headquarters in Rawalpindi.")]
+    answer = generator.generate("Where are the Pakistani army headquarters?", passages)
+    assert answer.short_answer != "Pakistan"
+
+
+def test_an_explanation_quotes_the_close_sentences_that_say_more_in_article_order(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "The regulator banned the watch imports over a patent dispute with Masimo. "
+        "The weather in the capital was mild that week. "
+        "The watch imports were banned after a patent ruling of the trade commission."
+    )
+    answer = generator.generate("Why were the watch imports banned?", [passage(1, text)])
+    assert answer.shape == "explain"
+    assert "Masimo" in answer.text and "trade commission" in answer.text
+    assert "weather" not in answer.text
+    assert answer.text.index("Masimo") < answer.text.index("trade commission")
+
+
 @pytest.mark.parametrize(
     ("sentence", "described"),
     [

@@ -13,7 +13,16 @@ from typing import Protocol
 
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question, Shape
-from qa.strategies import chronology, comparison, factoid, listing, summary, when, yesno
+from qa.strategies import (
+    chronology,
+    comparison,
+    explain,
+    factoid,
+    listing,
+    summary,
+    when,
+    yesno,
+)
 from qa.types import Answer, Passage
 
 
@@ -24,8 +33,7 @@ class Strategy(Protocol):
 
 
 def _sentences(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
-    """Explanations ("why", "how") and shapes without a strategy of their own yet: the
-    sentences that answer it, cited."""
+    """A shape without a strategy of its own: the sentences that answer it, cited."""
     return finder.sentence_answer(question, passages)
 
 
@@ -38,6 +46,7 @@ STRATEGIES: dict[Shape, Strategy] = {
     "latest": chronology.answer,
     "timeline": chronology.answer,
     "comparison": comparison.answer,
+    "explain": explain.answer,
 }
 
 

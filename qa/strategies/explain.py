@@ -1,0 +1,68 @@
+"""Explanations ("Why …?", "How did X respond …?", "What did X say when …?", "What is
+the deal about?"): the best sentence and the few that say more of the same, in the
+articles' own order.
+
+One sentence rarely explains: the reason, the reaction or the remarks run over two or
+three sentences, and the one that scores best is often the frame ("This was stated by
+Lavrov while addressing a press conference …") rather than what was said. So the answer
+is the best sentence plus those scoring close to it (EXPLAIN_SHARE of its score) that
+say something new (not REDUNDANT to a chosen one), at most MAX_SENTENCES, each cited;
+the sentence finder's evidence bar and its refusal stand as for every shape.
+"""
+
+from __future__ import annotations
+
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
+from qa.question import Question
+from qa.strategies.common import names_covered
+from qa.types import Answer, Passage
+
+MAX_SENTENCES = 3
+EXPLAIN_SHARE = 0.85  # of the best sentence's score
+REDUNDANT = 0.8  # MiniLM cosine above which two sentences say the same
+
+
+def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
+    found = finder.evidence(question, passages)
+    if isinstance(found, str):
+        return finder.sentence_answer(question, passages)
+    chosen = _close_sentences(question, found, passages, finder)
+    ordered = sorted(chosen, key=lambda c: (c.passage, _position(c, passages)))
+    return compose(question.full, [(c.sentence, passages[c.passage], c.score) for c in ordered])
+
+
+def _close_sentences(
+    question: Question, found: Evidence, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[Candidate]:
+    best = found.best
+    # first the sentences that cover what the best one leaves out (as every shape does)
+    chosen = finder.covering(found)
+    pool = [
+        c
+        for c in found.candidates
+        if all(c is not other for other in chosen)
+        and not c.pair
+        and c.score >= EXPLAIN_SHARE * best.score
+        and names_covered(question, found, c, passages[c.passage], finder)
+    ]
+    if not pool or len(chosen) >= MAX_SENTENCES:
+        return chosen
+    vectors = finder.embed([c.sentence for c in chosen] + [c.sentence for c in pool])
+    picked = list(range(len(chosen)))
+    for i, candidate in enumerate(pool, start=len(chosen)):
+        if len(chosen) >= MAX_SENTENCES:
+            break
+        if any(
+            candidate.sentence in c.sentence or c.sentence in candidate.sentence for c in chosen
+        ):
+            continue
+        if max(float(vectors[i] @ vectors[j]) for j in picked) >= REDUNDANT:
+            continue
+        chosen.append(candidate)
+        picked.append(i)
+    return chosen
+
+
+def _position(candidate: Candidate, passages: list[Passage]) -> int:
+    at = passages[candidate.passage].text.find(candidate.sentence.split(". ")[0])
+    return at if at >= 0 else len(passages[candidate.passage].text)
