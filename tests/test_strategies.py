@@ -211,6 +211,40 @@ def test_a_negated_sentence_gives_no(generator: ExtractiveGenerator) -> None:
     assert answer.short_answer == "No" and answer.citations
 
 
+@pytest.mark.parametrize(
+    ("question", "said", "instead"),
+    [
+        (
+            "Did Bajwa visit Lavrov in Islamabad?",
+            "Bajwa visited Lavrov in the city of Rawalpindi.",
+            "Rawalpindi",
+        ),
+        (
+            "Did Russia give Pakistan six combat helicopters?",
+            "Russia gave Pakistan four combat helicopters.",
+            "four",
+        ),
+    ],
+)
+def test_the_claim_s_event_with_another_value_in_one_place_is_a_no_that_names_it(
+    generator: ExtractiveGenerator, question: str, said: str, instead: str
+) -> None:
+    answer = generator.generate(question, [passage(1, said)])
+    assert answer.short_answer == "No"
+    assert answer.text.startswith(f"No — the report gives {instead}")
+
+
+def test_another_value_is_no_no_when_a_passage_names_every_value_of_the_claim(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Russia gave Pakistan four transport-combat helicopters last year."),
+        passage(2, "Russia gave Pakistan six combat helicopters in all, the ministry said."),
+    ]
+    answer = generator.generate("Did Russia give Pakistan six combat helicopters?", passages)
+    assert answer.short_answer != "No"
+
+
 def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia pledged to deliver helicopters to Pakistan next year.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)
