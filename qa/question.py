@@ -148,7 +148,7 @@ class Question:
     attribute: str = ""  # "political party" of "What is Imran Khan's political party?"
     names: tuple[str, ...] = ()  # named things the question is about
     negated: bool = False
-    subject: str = ""  # of a yes/no question: "Russia" in "Did Russia supply …?"
+    subject: str = ""  # of a yes/no or when question: "Russia" in "Did Russia supply …?"
     object_terms: tuple[str, ...] = ()  # what the claim says of it, beyond the verb
     age: bool = False
     duration: bool = False  # "how long did it last": an amount of time
@@ -217,7 +217,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     subject = ""
     object_terms: tuple[str, ...] = ()
     claim_head = verb if verb is not None else root
-    if shape == "yesno" and claim_head is not None:
+    if shape in ("yesno", "when") and claim_head is not None:
         subject = " ".join(
             t.text
             for child in claim_head.children

@@ -174,6 +174,44 @@ def test_a_relative_date_in_an_undated_article_is_quoted_and_said_to_be_unplacea
     assert "carries no date" in answer.text and answer.citations
 
 
+def test_a_when_question_is_not_answered_with_the_date_of_someone_else_s_action(
+    generator: ExtractiveGenerator,
+) -> None:
+    other = passage(
+        1,
+        "Asif's visit to Moscow follows an earlier visit by Foreign Secretary Tehmina Janjua "
+        "to Moscow in October 2017.",
+        day="2018-02-20",
+    )
+    reported = replace(
+        passage(2, "Lavrov held talks with Imran Khan on his visit to Pakistan.", day="2021-04-07"),
+        title="Lavrov visits Pakistan in search of Afghan peace",
+    )
+    answer = generator.generate("When did Lavrov visit Moscow?", [other])
+    assert "October 2017" not in answer.text
+    answer = generator.generate("When did Lavrov visit Pakistan?", [other, reported])
+    assert answer.short_answer == "7 April 2021"
+    assert "the date of the report" in answer.text
+
+
+def test_when_a_study_was_published_is_not_when_the_article_on_it_was(
+    generator: ExtractiveGenerator,
+) -> None:
+    study = replace(
+        passage(
+            1,
+            "The weight loss drugs may raise the risk of stomach paralysis, according to a "
+            "study published Thursday in JAMA.",
+            day="2023-10-07",
+        ),
+        title="Weight loss drugs linked to stomach paralysis in study",
+    )
+    answer = generator.generate(
+        "When was the JAMA study on weight loss drugs and stomach paralysis published?", [study]
+    )
+    assert answer.short_answer == "Thursday, 5 October 2023"
+
+
 def test_yes_needs_a_sentence_with_every_name_and_the_verb(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia delivered four helicopters to Pakistan in March.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

@@ -16,16 +16,23 @@ from typing import Any
 
 from index.text import chunk_sentences
 from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
-from qa.extractive import ExtractiveGenerator
+from qa.extractive import Candidate, ExtractiveGenerator, refusal
 from qa.question import DATE_LABELS, Question
-from qa.spans import entity_spans, new_to
+from qa.spans import entity_spans, mentions, new_to
 from qa.strategies.common import lead_answer, readable
+from qa.strategies.yesno import subject_agrees, subject_of
+from qa.synonyms import one_word_verb, one_word_verbs
 from qa.types import Answer, Passage
 
 MIN_HEADLINE_SHARE = 0.5  # of the question's own words, for "when was the article … published"
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|dated|came out|date of (?:the|this|that) (?:article|report|story))\b",
     re.I,
+)
+# what was published must be a piece of the coverage ("when was the article … published"),
+# not what an article reports on ("when was the JAMA study published")
+_PIECE = re.compile(
+    r"\b(?:article|report|story|piece|post|column|review|coverage|interview|headline)s?\b", re.I
 )
 _PUBLICATION_WORDS = (
     "when what which date day was were is the article report story published posted dated"
@@ -39,13 +46,58 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
-    candidates = readable(found)
+    # sentences where the question's subject does the asked action come first, then those
+    # that do not give the action to another, then the headline that reports it
+    docs = [(c, finder.parse_sentence(c.sentence, passages[c.passage])) for c in readable(found)]
+    agreeing = [c for c, doc in docs if question.subject and subject_agrees(doc, question, finder)]
+    candidates = [c for c, doc in docs if not someone_else_did_it(doc, question, finder)]
+    # a date stated in full before one counted from the article's day
+    weights = set(found.weights)
+    for pool, absolute in ((agreeing, True), (agreeing, False)):
+        dated = _dated_answer(question, pool, passages, finder, weights, absolute_only=absolute)
+        if dated is not None:
+            return dated
+    headline = _reported_in_headline(question, passages, finder)
+    if headline is not None:
+        return headline
+    dated = _dated_answer(question, candidates, passages, finder, weights)
+    if dated is not None:
+        return dated
+    if not candidates:
+        return refusal(question.full, "the sentences about it date another's action")
+    best = candidates[0]
+    passage = passages[best.passage]
+    try:
+        published = long_date(date.fromisoformat(passage.date[:10]))
+    except ValueError:
+        return finder.answer_from(found, passages)
+    lead = f"The articles give no date for it; the report is dated {published}"
+    return lead_answer(
+        question.full,
+        lead,
+        f"{published} (publication date)",
+        [(best.sentence, passage, best.score)],
+        finder,
+    )
+
+
+def _dated_answer(
+    question: Question,
+    candidates: list[Candidate],
+    passages: list[Passage],
+    finder: ExtractiveGenerator,
+    terms: set[str],
+    *,
+    absolute_only: bool = False,
+) -> Answer | None:
+    """The first date the candidates state (nearest the question's ``terms``), made
+    absolute; failing that, a relative date in an undated article, quoted as such."""
     undated: tuple[str, Any] | None = None  # a relative date in an article with no date
     for candidate in candidates:
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
         spans = entity_spans(doc, DATE_LABELS)
-        asked = [t.i for t in doc if finder.terms_of(t.text) & found.weights.keys()]
+        asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
         for text, start in sorted(spans, key=lambda span: _distance(span[1], asked)):
             text = _with_modifier(doc, _with_shared_year(doc, text, start), start)
             resolved = resolve(text, passage.date, _tense(doc[start]))
@@ -60,31 +112,20 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             # "on Thursday" quoted in the question is news once it is a calendar date
             if resolved is None or not new_to(question, resolved.text, finder.terms_of):
                 continue
+            if absolute_only and not resolved.absolute:
+                continue
             cited = [(candidate.sentence, passage, candidate.score)]
             if resolved.absolute:
                 return lead_answer(question.full, resolved.text, resolved.text, cited, finder)
             lead = f"{resolved.text} ({resolved.explanation})"
             return lead_answer(question.full, lead, resolved.text, cited, finder)
-    if undated is not None:
+    if undated is not None and not absolute_only:
         # "Last year" in an article that carries no date: say so rather than guess a year
         text, candidate = undated
         lead = f"“{text}”, the article says; it carries no date to count that from"
         cited = [(candidate.sentence, passages[candidate.passage], candidate.score)]
         return lead_answer(question.full, lead, text, cited, finder)
-    best = found.best
-    passage = passages[best.passage]
-    try:
-        published = long_date(date.fromisoformat(passage.date[:10]))
-    except ValueError:
-        return finder.answer_from(found, passages)
-    lead = f"The articles give no date for it; the report is dated {published}"
-    return lead_answer(
-        question.full,
-        lead,
-        f"{published} (publication date)",
-        [(best.sentence, passage, best.score)],
-        finder,
-    )
+    return None
 
 
 _MODIFIERS = frozenset({"last", "next", "this", "previous", "past", "coming"})
@@ -145,13 +186,91 @@ def _tense(token: Any) -> str:
     return ""
 
 
+_NAMED_DOERS = frozenset({"PERSON", "ORG", "GPE"})
+
+
+def _is_name(token: Any) -> bool:
+    return bool(
+        token.ent_type_ in _NAMED_DOERS or (token.pos_ == "PROPN" and token.text[:1].isupper())
+    )
+
+
+def someone_else_did_it(doc: Any, question: Question, finder: ExtractiveGenerator) -> bool:
+    """Whether the sentence gives the asked action to another doer, and never to the
+    question's subject: for "When did Lavrov visit Pakistan?", "Asif's visit follows a
+    visit by Foreign Secretary Janjua in October 2017" dates Janjua's visit. A sentence
+    without the action, or whose doer the parse does not show or is not a name ("the
+    bloc sent a letter" for "When did Breton send …?"), is not ruled out."""
+    wanted = finder.terms_of(question.subject)
+    action = finder.terms_of(question.focus_lemma)
+    if not wanted or not action:
+        return False
+    doers: list[str] = []
+    for token in doc:
+        if not finder.terms_of(one_word_verb(token) or token.text) & action:
+            continue
+        doer = _doer(token)
+        if doer is None or not any(_is_name(t) for t in doer):
+            return False  # no doer shown, or one not named ("the bloc" may be the EU's)
+        doers.append(" ".join(t.text for t in doer))
+    return bool(doers) and not any(wanted & finder.terms_of(doer) for doer in doers)
+
+
+def _doer(token: Any) -> list[Any] | None:
+    """Who does what a verb or an action noun says (its tokens): the verb's subject or
+    agent, the noun's owner ("Asif's visit") or its "by" ("a visit by Janjua"); None
+    when the parse does not show one."""
+    if token.pos_ in ("VERB", "AUX"):
+        subject = subject_of(token)
+        if subject is None or subject.pos_ == "PRON":
+            return None
+        return list(subject.subtree)
+    if token.pos_ == "NOUN":
+        for child in token.children:
+            if child.dep_ == "poss" or (child.dep_ == "prep" and child.lower_ == "by"):
+                return list(child.subtree)
+    return None
+
+
+def _reported_in_headline(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer | None:
+    """The date of a dated article whose headline says the asked event ("Lavrov visits
+    Pakistan in search of Afghan peace" for "When did Lavrov visit Pakistan?"): the
+    subject, the action and every name of the question in the headline. A news headline
+    tells what happened by the day it was published; the answer says that is the date."""
+    action = finder.terms_of(question.focus_lemma)
+    wanted = finder.terms_of(question.subject)
+    if not action or not wanted:
+        return None
+    for passage in passages:
+        day = long_date_or_blank(passage.date)
+        terms = finder.terms_of(one_word_verbs(passage.title))
+        if (
+            not day
+            or not action <= terms
+            or not wanted & terms
+            or not all(mentions(passage.title, name) for name in question.names)
+        ):
+            continue
+        first = next(iter(chunk_sentences(passage.text)), passage.title)
+        return lead_answer(
+            question.full,
+            f"{day} (the date of the report “{passage.title}”)",
+            day,
+            [(first, passage, 1.0)],
+            finder,
+        )
+    return None
+
+
 def _publication_answer(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer | None:
     """The date of the article the question names by its headline, when it asks when an
     article was published; None for any other question, or when no dated headline shares
     MIN_HEADLINE_SHARE of its words."""
-    if not _PUBLISHED.search(question.text):
+    if not _PUBLISHED.search(question.text) or not _PIECE.search(question.text):
         return None
     wanted = finder.terms_of(question.text) - finder.terms_of(_PUBLICATION_WORDS)
     if not wanted:

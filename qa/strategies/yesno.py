@@ -58,7 +58,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         if not _supports(question, found, candidate, passage, finder):
             continue
         doc = finder.parse_sentence(candidate.sentence, passage)
-        if not _subject_agrees(doc, question, finder):
+        if not subject_agrees(doc, question, finder):
             continue
         if _hedged(doc, question) and not _hedged(finder.parse_question(question.text), question):
             continue
@@ -79,7 +79,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             doc = finder.parse_sentence(candidate.sentence, passage)
             # the literal checks that do not depend on wording hold here too
             synonyms = lambda text: finder.same_terms(found, text)  # noqa: E731
-            if not _subject_agrees(doc, question, finder, synonyms) or _hedged(doc, question):
+            if not subject_agrees(doc, question, finder, synonyms) or _hedged(doc, question):
                 continue
             if _hedged_anywhere(doc) and not question.negated:
                 continue
@@ -171,7 +171,7 @@ def _dated_elsewhere(
         return False
     doc = finder.parse_sentence(candidate.sentence, passage)
     if (
-        not _subject_agrees(doc, question, finder)
+        not subject_agrees(doc, question, finder)
         or _hedged(doc, question)
         or _negated(doc, question)
     ):
@@ -282,7 +282,7 @@ def _named(term: str, terms: set[str]) -> bool:
     return term in terms or (len(term) >= MIN_NAME_STEM and any(t.startswith(term) for t in terms))
 
 
-def _subject_of(verb: Any) -> Any:
+def subject_of(verb: Any) -> Any:
     """Who does what the verb says: its subject, the agent of a passive ("signed by the
     parties"), or for "pledged to withdraw" the subject of "pledged"."""
     for _ in range(4):
@@ -300,7 +300,7 @@ def _subject_of(verb: Any) -> Any:
     return None
 
 
-def _subject_agrees(
+def subject_agrees(
     doc: Any,
     question: Question,
     finder: ExtractiveGenerator,
@@ -332,7 +332,7 @@ def _subject_agrees(
             if c.dep_ == "dobj" or (c.dep_ == "prep" and c.lower_ == "with")
         ):
             return True  # "Did Khan meet Lavrov?" — "Lavrov met Khan" says it too
-        subject = _subject_of(verb)
+        subject = subject_of(verb)
         if subject is None:
             # "Rabbani thanked Lavrov for offering condolences": no subject in the
             # parse; the name standing nearest before the verb is taken as the doer
@@ -666,7 +666,7 @@ def _value_phrase(doc: Any, token: Any) -> str:
     the phrase it names ("the previous US administration" for its "US")."""
     if token.dep_ == "compound" and token.head.pos_ == "NOUN":
         # "the previous US administration", not "US"
-        return " ".join(t.text for t in token.head.subtree if t.dep_ != "punct")
+        return _phrase_of(token.head)
     ent = next((e for e in doc.ents if e.start <= token.i < e.end), None)
     if ent is not None:
         return str(ent.text)
