@@ -35,10 +35,14 @@ help assist assistance aid
 invite invitation
 attend participate participation
 withdraw withdrawal pullout
-increase rise grow growth
+increase rise raise grow growth
 reduce decrease cut curb
 accuse blame
 agree agreement deal
+back support endorse
+express convey offer
+clinch reach strike
+ready willing prepared
 """
 
 
