@@ -283,6 +283,24 @@ def test_another_value_is_no_no_when_a_passage_names_every_value_of_the_claim(
     assert answer.short_answer != "No"
 
 
+def test_a_role_the_article_gives_the_claim_s_subject_in_full_names_the_subject(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "In Moscow, Russian foreign minister Sergey Lavrov met his Afghan counterpart. "
+        "The Russian foreign minister also offered condolences to the victims of avalanches."
+    )
+    answer = generator.generate(
+        "Did Lavrov offer condolences to the victims of avalanches?", [passage(1, text)]
+    )
+    assert answer.short_answer == "Yes"
+    # a role the article gives to someone else names no one else
+    answer = generator.generate(
+        "Did Rabbani offer condolences to the victims of avalanches?", [passage(1, text)]
+    )
+    assert answer.short_answer != "Yes"
+
+
 def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia pledged to deliver helicopters to Pakistan next year.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

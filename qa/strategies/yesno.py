@@ -58,7 +58,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         if not _supports(question, found, candidate, passage, finder):
             continue
         doc = finder.parse_sentence(candidate.sentence, passage)
-        if not subject_agrees(doc, question, finder):
+        if not subject_agrees(doc, question, finder) and not _does_it_by_role(
+            doc, question, passage, found, finder
+        ):
             continue
         if _hedged(doc, question) and not _hedged(finder.parse_question(question.text), question):
             continue
@@ -219,7 +221,9 @@ def _supports(
             (around, f"{passage.title} {candidate.sentence}") if in_subject else (own, sentence)
         )
         if not (all(_named(term, where) for term in terms) or _mentioned(name, text)):
-            return False
+            doc = finder.parse_sentence(candidate.sentence, passage)
+            if not (terms <= subject and _named_by_role(name, doc, passage)):
+                return False
     if focus and not focus <= own:
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
     if dated and not _dated_within(
@@ -711,3 +715,48 @@ def _anchors(token: Any, finder: ExtractiveGenerator) -> set[str]:
             break
         head = head.head
     return out
+
+
+_ROLE_DETERMINERS = frozenset({"the", "a", "an", "this", "that"})
+
+
+def _does_it_by_role(
+    doc: Any, question: Question, passage: Passage, found: Evidence, finder: ExtractiveGenerator
+) -> bool:
+    """The claim's subject, called by its role, is the subject of the claim's verb (or a
+    reporter's synonym of it): "The Russian foreign minister also expressed condolences"
+    for "Did Lavrov offer condolences?" (see ``_named_by_role``)."""
+    focus = finder.terms_of(question.focus_verb or question.focus_lemma)
+    if not focus:
+        return False
+    names = [n for n in question.names if n in question.subject]
+    return any(
+        _named_by_role(name, doc, passage, lambda verb: focus <= finder.same_terms(found, verb))
+        for name in names
+    )
+
+
+def _named_by_role(
+    name: str, doc: Any, passage: Passage, is_verb: Callable[[str], bool] | None = None
+) -> bool:
+    """Whether the sentence calls the person by a role that its passage gives them in
+    full: "The Russian foreign minister also expressed condolences …" where the passage
+    names "Russian Foreign Minister Sergey Lavrov" (for a claim about Lavrov). Only a
+    definite role phrase heading a subject counts, and the passage must put that very
+    phrase before the name."""
+    surname = name.split()[-1]
+    for token in doc:
+        if token.dep_ not in ("nsubj", "nsubjpass") or token.pos_ != "NOUN":
+            continue
+        if is_verb is not None and not is_verb(token.head.text):
+            continue
+        words = [t for t in token.subtree if t.i <= token.i]
+        if not words or words[0].lower_ not in ("the",):
+            continue
+        role = [t.text for t in words if t.lower_ not in _ROLE_DETERMINERS]
+        if len(role) < 2:
+            continue  # "the minister" alone could be any minister
+        pattern = r"\b" + r"\s+".join(re.escape(w) for w in role) + r"\s+(?:[A-Z][\w.'-]*\s+){0,3}"
+        if re.search(pattern + re.escape(surname) + r"\b", passage.text, re.I):
+            return True
+    return False
