@@ -53,7 +53,7 @@ from qa.question import (
     read_question,
     without_framing,
 )
-from qa.synonyms import one_word_verbs, synonym_table
+from qa.synonyms import one_word_verbs, opposite_table, synonym_table
 from qa.types import Answer, Citation, Passage
 
 NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
@@ -146,6 +146,7 @@ class ExtractiveGenerator:
         # Compared after stemming: "besides" is "besid" and "why" is "whi" by then.
         self._question_stems = frozenset(analyze(" ".join(sorted(QUESTION_WORDS))))
         self._synonyms = synonym_table(analyze)
+        self.opposites = opposite_table(analyze)
         # Word-by-word analysis (for "next to" checks) repeats the same corpus words.
         self._word_terms: Callable[[str], frozenset[str]] = lru_cache(maxsize=WORD_CACHE)(
             self._terms_of_word

@@ -97,3 +97,39 @@ def synonym_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[st
         for stem in stems:
             table.setdefault(stem, set()).update(stems)
     return {stem: frozenset(group - {stem}) for stem, group in table.items()}
+
+
+# Words for opposite outcomes, one pair a line: a report that the claim's subject "lost"
+# answers "Did they win?" with "No". Kept to pairs with one reading in news prose.
+OPPOSITES = """
+win lose
+acquit convict
+acquit guilty
+innocent guilty
+easy hard
+easy difficult
+accept reject
+approve reject
+rise fall
+increase decrease
+gain lose
+pass fail
+succeed fail
+stay quit
+stay leave
+support oppose
+back oppose
+confirm deny
+allow ban
+legal illegal
+"""
+
+
+def opposite_table(analyze: Callable[[str], list[str]]) -> dict[str, frozenset[str]]:
+    """Each word's stem → the stems of its opposites (both ways)."""
+    out: dict[str, set[str]] = {}
+    for line in OPPOSITES.strip().splitlines():
+        a, b = (analyze(word)[0] for word in line.split())
+        out.setdefault(a, set()).add(b)
+        out.setdefault(b, set()).add(a)
+    return {k: frozenset(v) for k, v in out.items()}

@@ -301,6 +301,16 @@ def test_a_role_the_article_gives_the_claim_s_subject_in_full_names_the_subject(
     assert answer.short_answer != "Yes"
 
 
+def test_a_sentence_with_the_opposite_outcome_is_a_no_that_quotes_it(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = [passage(1, "Biden said the deadline would be hard to meet for the troops.")]
+    answer = generator.generate("Did Biden say the deadline would be easy to meet?", said)
+    assert answer.text.startswith("No — the report says “hard”")
+    answer = generator.generate("Did Biden say the deadline would be hard to meet?", said)
+    assert answer.short_answer != "No"
+
+
 def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerator) -> None:
     passages = [passage(1, "Russia pledged to deliver helicopters to Pakistan next year.")]
     answer = generator.generate("Did Russia deliver helicopters to Pakistan?", passages)

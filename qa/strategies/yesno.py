@@ -53,6 +53,12 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if isinstance(found, str):
         return _dont_know(question, found)
     candidates = found.candidates[:SUPPORT_CANDIDATES]
+    # a sentence that turns the claim's outcome round is no support for it
+    for candidate in candidates:
+        passage = passages[candidate.passage]
+        opposite = _says_the_opposite(question, found, candidate, passage, finder)
+        if opposite:
+            return _verdict(question, "No", candidate, passage, finder, says=opposite)
     for candidate in candidates:
         passage = passages[candidate.passage]
         if not _supports(question, found, candidate, passage, finder):
@@ -111,10 +117,15 @@ def _verdict(
     finder: ExtractiveGenerator,
     *,
     instead: str = "",
+    says: str = "",
 ) -> Answer:
     """The verdict, cited; when the claim is dated, with the date the sentence gives;
     when another value stands in the claim's place, with that value."""
-    lead = f"{verdict} — the report gives {instead}" if instead else verdict
+    lead = verdict
+    if instead:
+        lead = f"{verdict} — the report gives {instead}"
+    elif says:
+        lead = f"{verdict} — the report says “{says}”"
     if _scope(question, finder).period is not None:
         doc = finder.parse_sentence(candidate.sentence, passage)
         said = sentence_dates(doc, question.focus_lemma, passage.date)
@@ -760,3 +771,50 @@ def _named_by_role(
         if re.search(pattern + re.escape(surname) + r"\b", passage.text, re.I):
             return True
     return False
+
+
+def _says_the_opposite(
+    question: Question,
+    found: Evidence,
+    candidate: Candidate,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> str:
+    """The claim with its outcome turned round, or "": one word of the claim ("win",
+    "acquitted", "easy") is missing from the sentence, which has its opposite instead
+    (``qa.synonyms.OPPOSITES``: "lost", "found guilty", "hard"), not negated, with every
+    name of the claim (the subject may be in the headline) and most of the rest of it.
+    Returns the sentence's word, shown with the "No"."""
+    if candidate.similarity < VALUE_SIMILARITY or question.negated:
+        return ""
+    asked = finder.parse_question(question.text)
+    own = finder.terms_of(candidate.sentence)
+    turned = [
+        (t, opposite)
+        for t in asked
+        if t.pos_ in ("VERB", "ADJ", "NOUN")
+        for term in finder.terms_of(t.lemma_) | finder.terms_of(t.text)
+        if term not in own
+        for opposite in finder.opposites.get(term, ())
+        if opposite in own
+    ]
+    if len({t.i for t, _ in turned}) != 1:
+        return ""
+    word, opposite = turned[0]
+    sentence = finder.parse_sentence(candidate.sentence, passage)
+    said = [t for t in sentence if opposite in finder.terms_of(t.text) | finder.terms_of(t.lemma_)]
+    if not said or any(c.dep_ == "neg" for t in said for c in [*t.children, *t.head.children]):
+        return ""
+    names, _ = _claim_names_and_numbers(question, found, finder)
+    context = f"{passage.title} {candidate.sentence}"
+    terms = finder.same_terms(found, context)
+    if not all(_name_in(n, context, terms, finder) for n in names):
+        return ""
+    gone = finder.terms_of(word.lemma_) | finder.terms_of(word.text)
+    rest = {t: w for t, w in found.weights.items() if t not in gone}
+    if (
+        not rest
+        or covered(finder.same_terms(found, candidate.sentence), rest) < MIN_OBJECT_COVERAGE
+    ):
+        return ""
+    return str(said[0].text)
