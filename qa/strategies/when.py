@@ -253,15 +253,23 @@ def _reported_in_headline(
             or not all(mentions(passage.title, name) for name in question.names)
         ):
             continue
-        first = next(iter(chunk_sentences(passage.text)), passage.title)
-        return lead_answer(
-            question.full,
-            f"{day} (the date of the report “{passage.title}”)",
-            day,
-            [(first, passage, 1.0)],
-            finder,
-        )
+        return _article_date(question, passage, "report", finder)
     return None
+
+
+def _article_date(
+    question: Question, passage: Passage, called: str, finder: ExtractiveGenerator
+) -> Answer:
+    """ "7 April 2021 (the date of the report “<headline>”)", citing its first sentence."""
+    day = long_date_or_blank(passage.date)
+    first = next(iter(chunk_sentences(passage.text)), passage.title)
+    return lead_answer(
+        question.full,
+        f"{day} (the date of the {called} “{passage.title}”)",
+        day,
+        [(first, passage, 1.0)],
+        finder,
+    )
 
 
 def _publication_answer(
@@ -285,13 +293,4 @@ def _publication_answer(
     share, index = best
     if share < MIN_HEADLINE_SHARE:
         return None
-    passage = passages[index]
-    day = long_date_or_blank(passage.date)
-    first = next(iter(chunk_sentences(passage.text)), passage.title)
-    return lead_answer(
-        question.full,
-        f"{day} (the date of the article “{passage.title}”)",
-        day,
-        [(first, passage, 1.0)],
-        finder,
-    )
+    return _article_date(question, passages[index], "article", finder)
