@@ -399,6 +399,15 @@ def test_a_list_gives_every_item_of_the_asked_kind_once_in_order() -> None:
     assert answer.text.startswith("China, Iran and India [1].")
 
 
+def test_a_list_of_people_with_no_one_named_in_the_sentences_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [passage(1, "The hearing on the damages was attended by many of the firm's staff.")]
+    answer = generator.generate("Who all attended the hearing on the damages?", passages)
+    assert answer.shape == "list"
+    assert answer.refused
+
+
 def test_a_list_of_things_discussed_is_the_verb_s_objects(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from qa.extractive import ExtractiveGenerator, compose
+from qa.extractive import ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
 from qa.strategies.common import readable
@@ -61,6 +61,12 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         if len(items) >= MAX_ITEMS:
             break
     if not items:
+        if question.required or question.wh in ("who", "whom", "whose"):
+            # "What damages did the judge award?", "Who was on the board?": sentences that
+            # name no amount, no person, are about the question but do not answer it
+            return refusal(
+                question.full, f"no passage names the {question.head_noun or 'items'} asked for"
+            )
         return finder.answer_from(found, passages)
     quoted = compose(question.full, [cited for _, cited in sources])
     number_of = {c.chunk_id: c.number for c in quoted.citations}
