@@ -163,7 +163,7 @@ def role_spans(
         # The action as a noun names its doer: "the participation of the Taliban",
         # "Lavrov's visit".
         for token in doc:
-            if token.pos_ != "NOUN" or not is_action(token):
+            if token.pos_ != "NOUN" or not is_action(token) or names_an_agent(token):
                 continue
             for child in token.children:
                 filler = child if child.dep_ == "poss" else None
@@ -198,6 +198,41 @@ def role_spans(
                 continue
             out.append((_clean(doc[start : end + 1].text), start))
     return [(text, i) for text, i in out if text]
+
+
+# Endings of nouns that name the doer of an action, not the action: "representative",
+# "supporter", "negotiator", "participant", "strategist" (not "agreement", "statement").
+_AGENT_ENDINGS = ("ive", "er", "or", "ant", "ent", "ist")
+MIN_AGENT_NOUN = 6
+
+
+def names_an_agent(noun: Any) -> bool:
+    """Whether an action's noun names its doer ("the representatives of the Taliban"), so
+    that what follows its "of" is whom the action is for, not who does it (unlike "the
+    participation of the Taliban")."""
+    lemma = noun.lemma_.lower()
+    return bool(
+        len(lemma) >= MIN_AGENT_NOUN
+        and lemma.endswith(_AGENT_ENDINGS)
+        and not lemma.endswith("ment")
+    )
+
+
+def of_an_agent(doc: Any, start: int, is_action: Callable[[Any], bool]) -> bool:
+    """Whether the name at token ``start`` is what an agent noun of the asked action is
+    of: "the Taliban" in "representatives of the Afghan authorities and the Taliban" for
+    "Who represented Qatar?" is represented, not a representative."""
+    token = next((e.root for e in doc.ents if e.start == start), doc[start])
+    for _ in range(4):
+        if token.dep_ == "conj":
+            token = token.head
+            continue
+        break
+    preposition = token.head
+    if token.dep_ != "pobj" or preposition.lower_ != "of":
+        return False
+    noun = preposition.head
+    return noun.pos_ == "NOUN" and is_action(noun) and names_an_agent(noun)
 
 
 def by_distance(

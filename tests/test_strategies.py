@@ -15,6 +15,7 @@ from index.nlp import Entity, load_nlp
 from qa.dates import resolve
 from qa.extractive import ExtractiveGenerator
 from qa.question import asks_for_latest, read_question
+from qa.spans import of_an_agent
 from qa.strategies import comparison
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
@@ -736,6 +737,27 @@ def test_an_explanation_quotes_the_close_sentences_that_say_more_in_article_orde
     assert "Masimo" in answer.text and "trade commission" in answer.text
     assert "weather" not in answer.text
     assert answer.text.index("Masimo") < answer.text.index("trade commission")
+
+
+@pytest.mark.parametrize(
+    ("sentence", "name", "represented"),
+    [
+        (
+            "The talks are attended by representatives of the authorities and the Taliban.",
+            "Taliban",
+            True,
+        ),
+        ("The representative of Qatar, Mutlaq al-Qahtani, attended the talks.", "Qatar", True),
+        ("The participation of the Taliban was confirmed on Monday.", "Taliban", False),
+    ],
+)
+def test_whom_an_agent_noun_is_of_is_not_its_doer(
+    sentence: str, name: str, represented: bool
+) -> None:
+    doc = load_nlp()(sentence)
+    start = next(t.i for t in doc if t.text == name)
+    is_action = lambda token: token.lemma_.lower().startswith(("represent", "particip"))  # noqa: E731
+    assert of_an_agent(doc, start, is_action) is represented
 
 
 @pytest.mark.parametrize(

@@ -25,6 +25,7 @@ from qa.spans import (
     entity_spans,
     headed_spans,
     new_to,
+    of_an_agent,
     repeats_person,
     role_spans,
     same_name,
@@ -137,7 +138,11 @@ def short_answer(
         # a signing names.
         says_action = not action or any(finder.terms_of(t.text) & action for t in doc)
         if question.answer_labels and says_action:
-            names = _called(entity_spans(doc, question.answer_labels), doc, question)
+            names = [
+                (text, i)
+                for text, i in _called(entity_spans(doc, question.answer_labels), doc, question)
+                if not of_an_agent(doc, i, is_action)
+            ]
             tiers.append(by_distance(names, doc, question.focus_lemma, finder.terms_of))
     for spans in tiers:
         fresh = [
