@@ -223,11 +223,10 @@ def of_an_agent(doc: Any, start: int, is_action: Callable[[Any], bool]) -> bool:
     of: "the Taliban" in "representatives of the Afghan authorities and the Taliban" for
     "Who represented Qatar?" is represented, not a representative."""
     token = next((e.root for e in doc.ents if e.start == start), doc[start])
-    for _ in range(4):
-        if token.dep_ == "conj":
-            token = token.head
-            continue
-        break
+    for _ in range(4):  # "the Taliban" of "the authorities and the Taliban"
+        if token.dep_ != "conj":
+            break
+        token = token.head
     preposition = token.head
     if token.dep_ != "pobj" or preposition.lower_ != "of":
         return False

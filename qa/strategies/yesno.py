@@ -567,9 +567,7 @@ def _replaces_one_value(
     if candidate.similarity < PARAPHRASE_SIMILARITY:
         return False
     names, _ = _claim_names_and_numbers(question, found, finder)
-    around = f"{passage.title} {candidate.sentence}"
-    terms = finder.same_terms(found, around)
-    missing = [n for n in names if not _name_in(n, around, terms, finder)]
+    missing = _names_missing(names, candidate, passage, found, finder)
     if len(missing) != 1 or len(names) < 2:
         return False
     asked = finder.parse_question(question.text)
@@ -577,9 +575,7 @@ def _replaces_one_value(
     if gap is None or gap.root.dep_ != "pobj":
         return False
     own = finder.same_terms(found, candidate.sentence)
-    gap_terms = finder.terms_of(gap.text)
-    rest = {t: w for t, w in found.weights.items() if t not in gap_terms}
-    if not rest or covered(own, rest) < MIN_OBJECT_COVERAGE:
+    if not _covers_all_but(found, own, finder.terms_of(gap.text)):
         return False
     sentence = finder.parse_sentence(candidate.sentence, passage)
     return any(
@@ -590,6 +586,26 @@ def _replaces_one_value(
         and not any(same_name(other.text, n) or n in other.text for n in names)
         for other in sentence.ents
     )
+
+
+def _names_missing(
+    names: list[str],
+    candidate: Candidate,
+    passage: Passage,
+    found: Evidence,
+    finder: ExtractiveGenerator,
+) -> list[str]:
+    """The claim's names that neither the sentence nor its headline gives."""
+    around = f"{passage.title} {candidate.sentence}"
+    terms = finder.same_terms(found, around)
+    return [n for n in names if not _name_in(n, around, terms, finder)]
+
+
+def _covers_all_but(found: Evidence, own: set[str], left_out: set[str]) -> bool:
+    """Whether ``own`` covers MIN_OBJECT_COVERAGE of the claim's terms but ``left_out``
+    (the value or the word a "No" turns on)."""
+    rest = {t: w for t, w in found.weights.items() if t not in left_out}
+    return bool(rest) and covered(own, rest) >= MIN_OBJECT_COVERAGE
 
 
 # A sentence this close to the question (MiniLM cosine) may be the claim's own event
@@ -627,22 +643,19 @@ def _another_value(
     numbers = [t for t in asked if t.like_num and t.ent_type_ != "DATE"]
     gaps = [n for n in names if not _mentioned(n, own_text)]
     gaps_n = [t for t in numbers if not _number_in(t.lower_, own_text)]
+    if len(gaps) + len(gaps_n) != 1 or len(names) < 1 + len(gaps):
+        return ""
     for other in passages:
         text = f"{other.title}\n{other.text}"
         if all(_mentioned(n, text) for n in names) and all(
             _number_in(t.lower_, text) for t in numbers
         ):
             return ""
-    if len(gaps) + len(gaps_n) != 1 or len(names) < 1 + len(gaps):
-        return ""
-    context = f"{passage.title} {candidate.sentence}"
-    terms = finder.same_terms(found, context)
-    if not all(_name_in(n, context, terms, finder) for n in names if n not in gaps):
+    if _names_missing([n for n in names if n not in gaps], candidate, passage, found, finder):
         return ""
     gap_text = gaps[0] if gaps else gaps_n[0].text
     own = finder.same_terms(found, candidate.sentence) | finder.same_terms(found, passage.title)
-    rest = {t: w for t, w in found.weights.items() if t not in finder.terms_of(gap_text)}
-    if not rest or covered(own, rest) < MIN_OBJECT_COVERAGE:
+    if not _covers_all_but(found, own, finder.terms_of(gap_text)):
         return ""
     sentence = finder.parse_sentence(candidate.sentence, passage)
     if gaps_n:
@@ -714,17 +727,15 @@ def _anchors(token: Any, finder: ExtractiveGenerator) -> set[str]:
     """Stems of the nearest nouns and verbs above a token (two of them, light verbs
     left out): what its value is the value of."""
     out: set[str] = set()
-    head = token.head
+    head = token
     for _ in range(4):
-        if head is head.head and head is token:
-            break
+        if head.head is head:
+            break  # the root has been read
+        head = head.head
         if head.pos_ in ("NOUN", "VERB") and head.lemma_.lower() not in _LIGHT_LEMMAS:
             out |= finder.terms_of(head.lemma_)
             if len(out) >= 2:
                 break
-        if head is head.head:
-            break
-        head = head.head
     return out
 
 
@@ -762,7 +773,7 @@ def _named_by_role(
         if is_verb is not None and not is_verb(token.head.text):
             continue
         words = [t for t in token.subtree if t.i <= token.i]
-        if not words or words[0].lower_ not in ("the",):
+        if not words or words[0].lower_ != "the":
             continue
         role = [t.text for t in words if t.lower_ not in _ROLE_DETERMINERS]
         if len(role) < 2:
@@ -806,15 +817,9 @@ def _says_the_opposite(
     if not said or any(c.dep_ == "neg" for t in said for c in [*t.children, *t.head.children]):
         return ""
     names, _ = _claim_names_and_numbers(question, found, finder)
-    context = f"{passage.title} {candidate.sentence}"
-    terms = finder.same_terms(found, context)
-    if not all(_name_in(n, context, terms, finder) for n in names):
+    if _names_missing(names, candidate, passage, found, finder):
         return ""
     gone = finder.terms_of(word.lemma_) | finder.terms_of(word.text)
-    rest = {t: w for t, w in found.weights.items() if t not in gone}
-    if (
-        not rest
-        or covered(finder.same_terms(found, candidate.sentence), rest) < MIN_OBJECT_COVERAGE
-    ):
+    if not _covers_all_but(found, finder.same_terms(found, candidate.sentence), gone):
         return ""
     return str(said[0].text)
