@@ -278,6 +278,7 @@ def end_to_end(settings: Settings, queries: list[dict], stride: int) -> dict[str
         grounded = any(f in squash(c.text) for c in answer.citations for f in facts)
         rows.append(
             {
+                "query": number * stride,
                 "type": q["question_type"],
                 "tuning": (number * stride) % 3 == 0,
                 "refused": answer.refused,
@@ -288,6 +289,7 @@ def end_to_end(settings: Settings, queries: list[dict], stride: int) -> dict[str
                 if null
                 else (not answer.refused and strict_correct(answer.text, q["answer"])),
                 "grounded": grounded,
+                "answer": answer.text,
             }
         )
 
@@ -318,6 +320,8 @@ def end_to_end(settings: Settings, queries: list[dict], stride: int) -> dict[str
             "p50": round(1000 * statistics.median(times), 1),
             "p95": round(1000 * times[int(0.95 * (len(times) - 1))], 1),
         },
+        # every answer, so that two runs can be compared answer by answer
+        "answers": rows,
     }
 
 
@@ -346,7 +350,7 @@ def _ask_only(
 def _write(results: dict[str, object], out: Path) -> int:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(results, indent=2), "utf-8")
-    print(json.dumps(results, indent=2))
+    print(json.dumps({k: v for k, v in results.items() if k != "answers"}, indent=2))
     return 0
 
 

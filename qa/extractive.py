@@ -52,6 +52,7 @@ from qa.question import (
     Question,
     read_question,
     without_framing,
+    without_phrases,
 )
 from qa.synonyms import one_word_verbs, opposite_table, synonym_table
 from qa.types import Answer, Citation, Passage
@@ -293,13 +294,14 @@ class ExtractiveGenerator:
         if missing >= MISSING_TERMS_REFUSE:
             return f"{missing:.0%} of the question's key terms appear in no passage"
 
-        candidates = self._candidates(passages, weights, variants)
+        setting = self._setting_terms(read, weights)
+        candidates = self._candidates(passages, weights, variants, setting)
         candidates.sort(key=lambda c: (-c.lexical, c.passage))
         candidates = candidates[:EMBED_CANDIDATES]
         if not candidates:
             return "no sentence in the passages answers it"
         kind = answer_type(read)
-        self._score(question, candidates, kind)
+        self._score(without_phrases(question, read.setting), candidates, kind)
         candidates.sort(key=lambda c: (-c.score, c.passage))
         # "What is Imran Khan's political party?" wants a sentence naming a party, next to
         # him ("Who is the president of Pakistan?" is not "Pakistan … President Trump");
@@ -334,6 +336,17 @@ class ExtractiveGenerator:
         if kind.required and kind.pattern is not None and not kind.pattern.search(best.sentence):
             return "no passage states what the question asks for"
         return Evidence(read, best, candidates, weights, total, kind, variants)
+
+    def _setting_terms(self, read: Question, weights: dict[str, float]) -> set[str]:
+        """The question's terms that only its setting uses ("when he opened the troika
+        meeting"): an article says them, its answering sentence need not."""
+        if not read.setting:
+            return set()
+        placed = set(self._analyze(" ".join(read.setting)))
+        asked = set(self._analyze(without_phrases(read.text, read.setting)))
+        if not asked & weights.keys():
+            return set()  # "What happened during Lavrov's visit?": the setting is what is asked
+        return (placed - asked) & weights.keys()
 
     def _near(
         self, sentence: str, attribute: str, owners: set[str], variants: dict[str, str]
@@ -373,16 +386,27 @@ class ExtractiveGenerator:
         passages: list[Passage],
         weights: dict[str, float],
         variants: dict[str, str],
+        setting: set[str] | None = None,
     ) -> list[Candidate]:
-        """Single sentences, and adjacent pairs where a short sentence leans on its neighbour."""
+        """Single sentences, and adjacent pairs where a short sentence leans on its
+        neighbour. Terms of the question's setting count as the headline's do, for every
+        sentence of an article that says them anywhere (in the passages read)."""
         out: list[Candidate] = []
 
         def analyzed_terms(text: str) -> set[str]:
             terms = set(self._analyze(text))
             return terms | {variants[t] for t in terms if t in variants}
 
+        placed: dict[str, set[str]] = {}
+        if setting:
+            for passage in passages:
+                article = passage.doc_id or passage.chunk_id
+                said = analyzed_terms(f"{passage.title} {passage.text}") & setting
+                placed[article] = placed.get(article, set()) | said
+
         for index, passage in enumerate(passages):
             title_terms = analyzed_terms(f"{passage.title} {_dateline(passage)}")
+            title_terms |= placed.get(passage.doc_id or passage.chunk_id, set())
             units: list[tuple[str, set[str], bool]] = []
             for paragraph in passage.text.split("\n\n"):
                 sentences = split_sentences(paragraph)

@@ -153,6 +153,10 @@ class Question:
     age: bool = False
     duration: bool = False  # "how long did it last": an amount of time
     topic: str = ""  # what a summary, "latest" or timeline question is about
+    # phrases that say which event or report the question is about ("when he opened the
+    # troika meeting", "at his press conference with Asif"): they pick the article, and
+    # the sentence that answers need not repeat them
+    setting: tuple[str, ...] = ()
     tokens: tuple[str, ...] = field(default=(), repr=False)
 
     @property
@@ -252,8 +256,16 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     attribute = "" if wh_token is not None and wh_token.dep_ == "det" else _attribute(doc, root)
     if attribute and shape == "explain":
         shape = "factoid"
+    setting = _setting(doc, wh_token) if shape in SET_SHAPES else ()
+    if shape in ("summary", "latest", "timeline") and not _bare_topic(
+        without_phrases(text, setting)
+    ):
+        setting = ()  # "What happened during Lavrov's visit?": the setting is the topic
     return Question(
-        topic=_topic(text) if shape in ("summary", "latest", "timeline") else "",
+        topic=_topic(without_phrases(text, setting))
+        if shape in ("summary", "latest", "timeline")
+        else "",
+        setting=setting,
         text=text,
         context=context,
         shape=shape,
@@ -371,6 +383,56 @@ def _names(doc: Any) -> tuple[str, ...]:
     if run:
         found.append(" ".join(run))
     return tuple(dict.fromkeys(n.strip() for n in found if n.strip()))
+
+
+# Shapes whose answer is a passage's content, placed by the question's setting. A yes/no
+# claim reads its own scene (qa.strategies.claim_scope); a when-clause in a when-question
+# or a comparison is what is asked about.
+SET_SHAPES = frozenset({"factoid", "list", "explain", "summary", "latest", "timeline"})
+SETTING_CONJUNCTIONS = frozenset({"when", "while"})
+SETTING_PREPOSITIONS = frozenset({"at", "during"})
+
+
+def _setting(doc: Any, wh_token: Any) -> tuple[str, ...]:
+    """The phrases that place what is asked in an event or a report: a clause opened by
+    "when"/"while" ("when he opened the troika meeting"), "at"/"during" with a common
+    noun ("at his press conference with Asif"), "according to …". Read from the
+    parse; never the phrase holding the wh-word."""
+    spans: list[tuple[int, int]] = []
+    for token in doc:
+        if token.dep_ in ("advcl", "pcomp") and token.pos_ in ("VERB", "AUX"):
+            opener = [
+                c
+                for c in token.children
+                if c.dep_ in ("advmod", "mark")
+                and c.lower_ in SETTING_CONJUNCTIONS
+                and c.i < token.i
+            ]
+            if opener:
+                spans.append((opener[0].i, token.right_edge.i + 1))
+        elif token.dep_ == "prep" and _places(token):
+            spans.append((token.i, token.right_edge.i + 1))
+    if wh_token is not None:
+        spans = [(a, b) for a, b in spans if not a <= wh_token.i < b]
+    outer = [s for s in spans if not any(o != s and o[0] <= s[0] and s[1] <= o[1] for o in spans)]
+    return tuple(doc[a:b].text.strip(" ,") for a, b in sorted(set(outer)))
+
+
+def _places(prep: Any) -> bool:
+    """ "at his press conference", "during the visit" (on a verb or, as the small model
+    often hangs it, on the noun before it), "according to the statement"."""
+    if prep.lower_ == "according":
+        return any(c.lower_ == "to" for c in prep.children)
+    return prep.lower_ in SETTING_PREPOSITIONS and any(
+        c.dep_ == "pobj" and c.pos_ == "NOUN" for c in prep.children
+    )
+
+
+def without_phrases(text: str, phrases: Iterable[str]) -> str:
+    """``text`` with the phrases taken out (and the commas they leave)."""
+    for phrase in phrases:
+        text = text.replace(phrase, " ")
+    return " ".join(re.sub(r"\s+([,?.!])", r"\1", text).replace(",,", ",").split())
 
 
 def _role(wh_token: Any) -> str:

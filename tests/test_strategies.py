@@ -1040,3 +1040,46 @@ def test_a_plain_file_s_name_is_no_outlet_but_a_dotted_outlet_is_one() -> None:
     )
     dotted = replace(passage(2, "x"), source="CBSSports.com", file="multihop/corpus.json")
     assert plain.outlet == "" and dotted.outlet == "CBSSports.com"
+
+
+@pytest.mark.parametrize(
+    ("question", "setting"),
+    [
+        (
+            "What did Lavrov say about trade at his press conference with Asif?",
+            ("at his press conference with Asif",),
+        ),
+        (
+            "How did Lavrov describe the fighting when he opened the troika meeting?",
+            ("when he opened the troika meeting",),
+        ),
+        (
+            "What topics came up when Lavrov met the army chief, according to the statement?",
+            ("when Lavrov met the army chief", "according to the statement"),
+        ),
+        ("When did Lavrov meet the army chief?", ()),  # a when-question asks the event itself
+        ("What happened during Lavrov's visit to Pakistan?", ()),  # the setting is the topic
+    ],
+)
+def test_the_setting_that_places_a_question_is_read_from_its_parse(
+    question: str, setting: tuple[str, ...]
+) -> None:
+    assert read_question(question, load_nlp()).setting == setting
+
+
+def test_the_setting_picks_the_article_and_the_answer_need_not_repeat_it(
+    generator: ExtractiveGenerator,
+) -> None:
+    """The framing sentence repeats the setting's words and says nothing of the topic;
+    the sentence about the topic, in the same article, is the answer."""
+    opened = passage(
+        1,
+        "This was said by the minister Lavrov opening the troika meeting in Moscow. "
+        "Lavrov said the fighting in the north had grown worse and civilians were dying.",
+    )
+    other = passage(2, "Lavrov said the fighting in the south was calm during a press conference.")
+    answer = generator.generate(
+        "How did Lavrov describe the fighting when he opened the troika meeting?", [other, opened]
+    )
+    assert "grown worse" in answer.text
+    assert "calm" not in answer.text

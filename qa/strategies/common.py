@@ -89,7 +89,8 @@ def topic_evidence(
     ("the most recent status of the talks" for "the talks have made little headway") is
     found by meaning instead: sentences within TOPIC_SIMILARITY of it, in passages that
     name every name the question names."""
-    topic = finder.read(question.topic or question.text)
+    # the topic is read alone; the setting that places it is the question's
+    topic = replace(finder.read(question.topic or question.text), setting=question.setting)
     found = finder.evidence(topic, passages)
     if not isinstance(found, str):
         return TopicEvidence(found.best, found.candidates)
