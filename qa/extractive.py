@@ -250,8 +250,12 @@ class ExtractiveGenerator:
         answer.meta["claims"] = len(claims)
         return answer
 
-    def evidence(self, read: Question, passages: list[Passage]) -> Evidence | str:
-        """The best supporting sentence with its scored rivals, or why there is none."""
+    def evidence(
+        self, read: Question, passages: list[Passage], breadth: int = EMBED_CANDIDATES
+    ) -> Evidence | str:
+        """The best supporting sentence with its scored rivals, or why there is none.
+        ``breadth``: how many sentences, best by their words, are scored in full (a
+        summary or a timeline reads more of them than a short answer needs)."""
         question = read.full
         terms = [
             t
@@ -297,7 +301,7 @@ class ExtractiveGenerator:
         setting = self._setting_terms(read, weights)
         candidates = self._candidates(passages, weights, variants, setting)
         candidates.sort(key=lambda c: (-c.lexical, c.passage))
-        candidates = candidates[:EMBED_CANDIDATES]
+        candidates = candidates[:breadth]
         if not candidates:
             return "no sentence in the passages answers it"
         kind = answer_type(read)

@@ -1083,3 +1083,19 @@ def test_the_setting_picks_the_article_and_the_answer_need_not_repeat_it(
     )
     assert "grown worse" in answer.text
     assert "calm" not in answer.text
+
+
+def test_a_timeline_chooses_from_more_sentences_than_a_short_answer_reads(
+    generator: ExtractiveGenerator,
+) -> None:
+    from qa.extractive import EMBED_CANDIDATES
+    from qa.strategies.common import TOPIC_CANDIDATES, topic_evidence
+
+    sentences = [f"The pipeline talks went on in round {n} of the meetings." for n in range(40)]
+    passages = [passage(1, " ".join(sentences))]
+    question = read_question("How did the pipeline talks develop?", load_nlp())
+    found = topic_evidence(question, passages, generator)
+    assert not isinstance(found, Answer)
+    singles = [c for c in found.candidates if not c.pair]
+    assert EMBED_CANDIDATES < len(found.candidates) <= TOPIC_CANDIDATES
+    assert len(singles) > EMBED_CANDIDATES // 2

@@ -26,6 +26,8 @@ MIN_SHARE_OF_BEST = 0.85  # a lower-ranked sentence must score this close to the
 # A sentence this close (MiniLM cosine) to a summary's or timeline's topic is about it
 # when the sentence finder finds no sentence sharing the topic's words.
 TOPIC_SIMILARITY = 0.45
+# Sentences a summary, "latest" or timeline answer chooses from (a short answer reads 12).
+TOPIC_CANDIDATES = 30
 
 
 def readable(found: Evidence) -> list[Candidate]:
@@ -91,7 +93,7 @@ def topic_evidence(
     name every name the question names."""
     # the topic is read alone; the setting that places it is the question's
     topic = replace(finder.read(question.topic or question.text), setting=question.setting)
-    found = finder.evidence(topic, passages)
+    found = finder.evidence(topic, passages, breadth=TOPIC_CANDIDATES)
     if not isinstance(found, str):
         return TopicEvidence(found.best, found.candidates)
     if SAID_ABOUT.match(question.text):
