@@ -36,7 +36,7 @@ from typing import Any
 import numpy as np
 
 from index.nlp import Entity, set_entities
-from index.text import jaccard, split_sentences, word_shingles
+from index.text import chunk_sentences, jaccard, split_sentences, word_shingles
 from qa.claims import fact_clauses
 from qa.question import (
     AGE,
@@ -547,15 +547,36 @@ def _answerable_sentence(sentence: str) -> bool:
     return bool(re.search(r"""[.!?]["')\]]*$""", sentence)) or len(words) >= 12
 
 
+# A sentence whose subject is a demonstrative pronoun ("This was stated by Lavrov …",
+# "That is why …") points back at the sentence before it: alone it tells nothing.
+_POINTS_BACK = re.compile(
+    r"^[\"“]?(?:This|That|These|Those)\s+(?:is|was|were|are|has|had|have|will|would|could|"
+    r"can|may|might|must|should)\b"
+)
+
+
+def with_antecedent(sentence: str, passage: Passage) -> str:
+    """The sentence, preceded by the one it points back at when it opens on "This was …"
+    (the passage's sentence before it, if the passage holds one)."""
+    if not _POINTS_BACK.match(sentence):
+        return sentence
+    sentences = chunk_sentences(passage.text)
+    first = sentence.split(". ")[0]
+    at = next((i for i, s in enumerate(sentences) if s.startswith(first)), 0)
+    return f"{sentences[at - 1]} {sentence}" if at > 0 else sentence
+
+
 def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
     """Write sentences with ``[n]`` markers; citations numbered in order of first use.
     A sentence already quoted from the same passage — alone or inside a pair of
-    sentences quoted before it — is not written twice."""
+    sentences quoted before it — is not written twice; one that points back at the
+    sentence before it ("This was stated by …") is quoted with it."""
     numbers: dict[str, int] = {}
     citations: list[Citation] = []
     quotes: dict[str, list[str]] = {}
     pieces: list[str] = []
-    for sentence, passage, score in parts:
+    for said, passage, score in parts:
+        sentence = with_antecedent(said, passage)
         if any(sentence.strip() in quoted for quoted in quotes.get(passage.chunk_id, [])):
             continue
         if passage.chunk_id not in numbers:

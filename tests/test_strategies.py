@@ -1099,3 +1099,18 @@ def test_a_timeline_chooses_from_more_sentences_than_a_short_answer_reads(
     singles = [c for c in found.candidates if not c.pair]
     assert EMBED_CANDIDATES < len(found.candidates) <= TOPIC_CANDIDATES
     assert len(singles) > EMBED_CANDIDATES // 2
+
+
+def test_a_sentence_that_points_back_is_quoted_with_the_sentence_it_points_at(
+    generator: ExtractiveGenerator,
+) -> None:
+    """ "This was announced by Lavrov …" alone tells the reader nothing of what was."""
+    text = (
+        "The weather in the capital was mild that week. "
+        "The terrorist group is trying to use the fighting to strengthen its position. "
+        "This was announced on Thursday by the minister Lavrov, opening the troika meeting."
+    )
+    answer = generator.generate("When did Lavrov open the troika meeting?", [passage(1, text)])
+    assert "trying to use the fighting" in answer.text
+    assert "weather" not in answer.text
+    assert answer.text.count("trying to use the fighting") == 1

@@ -14,7 +14,14 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.dates import day_key, long_date_or_blank, resolve, sort_key
-from qa.extractive import Candidate, ExtractiveGenerator, compose, refusal, with_marker
+from qa.extractive import (
+    Candidate,
+    ExtractiveGenerator,
+    compose,
+    refusal,
+    with_antecedent,
+    with_marker,
+)
 from qa.question import Question, asks_about_everything
 from qa.strategies.common import TopicEvidence, opening_sentences, topic_evidence
 from qa.types import Answer, Passage
@@ -75,12 +82,22 @@ def _timeline_of_events(
     chosen = sorted(events, key=lambda e: -e[2].score)[:MAX_EVENTS]
     # events of one day keep their article's reading order
     chosen.sort(key=lambda e: (e[0], e[2].passage, _position(e[2], passages)))
+    # a sentence quoted before the one that points back at it ("This was …") is told there
+    told = [with_antecedent(c.sentence, passages[c.passage]) for _, _, c in chosen]
+    chosen = [
+        event
+        for event in chosen
+        if not any(
+            event[2].sentence in text and event[2].sentence != other[2].sentence
+            for other, text in zip(chosen, told, strict=True)
+        )
+    ]
     quoted = compose(
         question.full, [(c.sentence, passages[c.passage], c.score) for _, _, c in chosen]
     )
     number = {c.chunk_id: c.number for c in quoted.citations}
     lines = [
-        f"{label} — {with_marker(c.sentence, number[passages[c.passage].chunk_id])}"
+        f"{label} — {with_marker(with_antecedent(c.sentence, passages[c.passage]), number[passages[c.passage].chunk_id])}"
         for _, label, c in chosen
     ]
     return replace(quoted, text="\n".join(lines), short_answer="")
@@ -148,7 +165,13 @@ def _by_article(
     for line in told:
         passage = passages[line[0].passage]
         when = long_date_or_blank(passage.date) or "undated"
-        said = " ".join(with_marker(c.sentence, number[passages[c.passage].chunk_id]) for c in line)
+        said = " ".join(
+            with_marker(
+                with_antecedent(c.sentence, passages[c.passage]),
+                number[passages[c.passage].chunk_id],
+            )
+            for c in line
+        )
         lines.append(f"{when} — {passage.title}: {said}")
     first = passages[dated[0].passage]
     short = f"{long_date_or_blank(first.date) or 'undated'}: {first.title}" if newest_first else ""
