@@ -11,6 +11,11 @@ noticed too. Each file's size and checksum are checked as well. Otherwise everyt
 read from Chroma again and the files are rewritten, whichever process ingested: they
 can never drift from the vector store. Ingestion rebuilds them at the end of each run so
 the first question after an ingest does not pay for it.
+
+A second BM25 index holds the chunks' sentences, one document each, mapped back to their
+chunk: a question's words that meet in one sentence of a chunk point at the fact it
+asks about more surely than the same words spread over a chunk of 256 tokens
+(``LexicalIndex.search_sentences``).
 """
 
 from __future__ import annotations
@@ -37,7 +42,18 @@ from index.store import ChunkStore, Metadata, is_finished
 LEXICAL_DIR = "bm25"
 INFO_FILE = "newsdesk.json"
 ANALYZER_VERSION = 2  # bump when tokenisation changes: the saved BM25 index is rebuilt
-SNAPSHOT_FORMAT = 2  # bump when the saved files change shape (2: vectors, outlets, dates)
+# bump when the saved files change shape (2: vectors, outlets, dates; 3: sentence index)
+SNAPSHOT_FORMAT = 3
+MIN_SENTENCE_WORDS = 8  # shorter "sentences" are headings, bylines, captions, list items
+SENTENCE_FILES = {  # the sentence index's files, beside the chunk index's (bm25s names)
+    "data_name": "sentences.data.csc.index.npy",
+    "indices_name": "sentences.indices.csc.index.npy",
+    "indptr_name": "sentences.indptr.csc.index.npy",
+    "vocab_name": "sentences.vocab.index.json",
+    "params_name": "sentences.params.index.json",
+    "nnoc_name": "sentences.nonoccurrence_array.index.npy",
+}
+SENTENCE_ROWS_FILE = "sentence_rows.npy"
 _BM25_TOKEN = re.compile(r"(?u)\b\w\w+\b")  # bm25s.tokenize's default token_pattern
 ANALYZED_TEXTS = 20_000  # texts whose BM25 terms are kept (a sentence: ~0.2 ms to analyse)
 
@@ -57,6 +73,8 @@ class LexicalIndex:
     # Each row's vector, outlet and date, for searching some outlets or dates without
     # Chroma (always set when read from a store or the saved files).
     dense: snapshot.DenseRows | None = None
+    # the sentence index and, for each of its documents, the row of its chunk
+    sentences: SentenceIndex | None = None
     _analyzed: dict[str, tuple[str, ...]] = field(default_factory=dict, repr=False)
 
     @property
@@ -78,6 +96,14 @@ class LexicalIndex:
         # 10 ms of a multi-lane question)
         rows, scores = self._bm25.retrieve([terms], k=k, show_progress=False, n_threads=0)
         return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+
+    def search_sentences(self, query: str, k: int) -> list[int]:
+        """The rows of the chunks holding the ``k`` best sentences for ``query``, each
+        chunk once, at the rank of its best sentence."""
+        terms = self.analyze(query)
+        if not terms or self.sentences is None or not len(self.sentences.rows):
+            return []
+        return self.sentences.search(terms, k)
 
     def idf(self, tokens: list[str]) -> dict[str, float]:
         """IDF of each analysed (stemmed) token in the corpus; unknown tokens get the maximum."""
@@ -110,6 +136,44 @@ class LexicalIndex:
             cached = {i: int(indptr[i + 1] - indptr[i]) for i in range(len(indptr) - 1)}
             self._df_cache = cached
         return cached
+
+
+@dataclass(frozen=True)
+class SentenceIndex:
+    """BM25 over the chunks' sentences; ``rows[i]`` is the chunk row of sentence ``i``."""
+
+    bm25: Any
+    rows: np.ndarray
+
+    def search(self, terms: list[str], k: int) -> list[int]:
+        n = min(k, len(self.rows))
+        found, scores = self.bm25.retrieve([terms], k=n, show_progress=False, n_threads=0)
+        out: dict[int, None] = {}
+        for sentence, score in zip(found[0], scores[0], strict=True):
+            if score <= 0:
+                break
+            out.setdefault(int(self.rows[int(sentence)]), None)
+        return list(out)
+
+
+def sentence_corpus(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
+    """Each chunk's sentences of MIN_SENTENCE_WORDS words or more (in base forms, as the
+    chunk index reads its text), with the row of the chunk each comes from."""
+    from index.text import chunk_sentences
+
+    sentences: list[str] = []
+    rows: list[int] = []
+    for row, text in enumerate(texts):
+        for sentence in chunk_sentences(text):
+            if len(sentence.split()) >= MIN_SENTENCE_WORDS:
+                sentences.append(base_forms(sentence))
+                rows.append(row)
+    return sentences, np.asarray(rows, dtype=np.int32)
+
+
+def _sentence_index(texts: Sequence[str]) -> SentenceIndex:
+    sentences, rows = sentence_corpus(texts)
+    return SentenceIndex(_index(sentences), rows)
 
 
 def bm25_terms(text: str, stemmer: Any) -> list[str]:
@@ -236,7 +300,18 @@ def _open_saved(folder: Path, info: dict[str, Any]) -> LexicalIndex:
         version=str(info["version"]),
         sources=tuple(str(s) for s in info["sources"]),
         dense=dense,
+        sentences=_load_sentences(folder, mmap=True) if ids else None,
     )
+
+
+def _load_sentences(folder: Path, mmap: bool = False) -> SentenceIndex:
+    import bm25s
+
+    rows = np.load(folder / SENTENCE_ROWS_FILE, allow_pickle=False)
+    if not len(rows):
+        return SentenceIndex(bm25s.BM25(), rows)
+    bm25 = bm25s.BM25.load(str(folder), mmap=mmap, **SENTENCE_FILES)
+    return SentenceIndex(bm25, rows)
 
 
 def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]) -> LexicalIndex:
@@ -246,17 +321,19 @@ def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]
     fingerprint = ids_fingerprint(ids)
     corpus = [lexical_text(t, m) for t, m in zip(texts, metadatas, strict=True)]
     corpus_digest = hashlib.sha256("\0".join(ids + corpus).encode()).hexdigest()
-    bm25 = _saved_bm25(folder, info, corpus_digest) or _index(corpus)
+    saved = _saved_bm25(folder, info, corpus_digest)
+    bm25, sentences = saved if saved else (_index(corpus), _sentence_index(texts))
     sources = tuple(sorted({str(m.get("source", "")) for m in metadatas} - {""}))
     dense = _dense_rows(vectors, metadatas, sources)
     _, after = store.contents_state()
-    saved = _save(
+    written = _save(
         folder,
         ids,
         texts,
         metadatas,
         dense,
         bm25,
+        sentences,
         {
             "format": SNAPSHOT_FORMAT,
             "analyzer": ANALYZER_VERSION,
@@ -266,7 +343,7 @@ def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]
             "sources": list(sources),
         },
     )
-    if saved:
+    if written:
         try:
             return _open_saved(folder, _saved_info(folder)[0])
         except (OSError, ValueError, KeyError, TypeError):
@@ -281,6 +358,7 @@ def _rebuild(store: ChunkStore, folder: Path, version: str, info: dict[str, Any]
         version=version,
         sources=sources,
         dense=dense,
+        sentences=sentences,
     )
 
 
@@ -302,9 +380,11 @@ def _date_int(value: object) -> int:
     return int(value) if isinstance(value, int | float) else 0
 
 
-def _saved_bm25(folder: Path, info: dict[str, Any], corpus_digest: str) -> Any:
-    """The saved BM25 model when it indexes exactly this corpus (metadata other than
-    the headers may have changed), else None."""
+def _saved_bm25(
+    folder: Path, info: dict[str, Any], corpus_digest: str
+) -> tuple[Any, SentenceIndex] | None:
+    """The saved BM25 models (chunks and sentences) when they index exactly this corpus
+    (metadata other than the headers may have changed), else None."""
     import bm25s
 
     if (
@@ -315,7 +395,7 @@ def _saved_bm25(folder: Path, info: dict[str, Any], corpus_digest: str) -> Any:
     ):
         return None
     try:
-        return bm25s.BM25.load(str(folder))
+        return bm25s.BM25.load(str(folder)), _load_sentences(folder)
     except (OSError, ValueError, KeyError):
         return None
 
@@ -343,6 +423,7 @@ def _save(
     metadatas: list[Metadata],
     dense: snapshot.DenseRows,
     bm25: Any,
+    sentences: SentenceIndex,
     info: dict[str, Any],
 ) -> bool:
     """Write everything to a temporary folder, then swap it in (best effort: a
@@ -352,7 +433,10 @@ def _save(
         shutil.rmtree(tmp, ignore_errors=True)
         tmp.mkdir(parents=True)
         if ids:
-            bm25.save(str(tmp))
+            bm25.save(str(tmp), show_progress=False)
+            if len(sentences.rows):
+                sentences.bm25.save(str(tmp), show_progress=False, **SENTENCE_FILES)
+        np.save(tmp / SENTENCE_ROWS_FILE, sentences.rows, allow_pickle=False)
         snapshot.write_rows(
             tmp, ids, texts, [snapshot.encode_metadata(m) for m in metadatas], dense
         )

@@ -181,3 +181,41 @@ def test_the_latest_puts_the_newest_relevant_article_first(tmp_path: Path) -> No
     settings = indexed(records, tmp_path)
     latest = retrieve("What is the latest on the harbour ferry crossing?", k=3, settings=settings)
     assert latest[0].date == "2023-10-09"
+
+
+@pytest.mark.slow
+def test_a_chunk_whose_one_sentence_states_the_claim_leads_the_sentence_ranking(
+    tmp_path: Path,
+) -> None:
+    """Chunk BM25 favours the article that repeats the claim's words in many sentences;
+    the sentence index finds the one sentence that states the claim, and keeps finding
+    it after a restart (read back from the saved files)."""
+    from index.lexical import load_or_build
+    from index.store import ChunkStore
+
+    claim = "the regulator fined the airline over refunds for cancelled winter flights"
+    stating = (
+        "Travel desk notes for the week. "
+        "The regulator fined the airline over refunds for cancelled winter flights on Monday. "
+        "Other carriers said they would review their policies."
+    )
+    spreading = " ".join(
+        [
+            "The regulator met on Monday.",
+            "The airline changed its logo.",
+            "Refunds are slow in winter.",
+            "Flights were cancelled by snow.",
+            "The regulator and the airline disagree about winter.",
+            "Refunds for flights are a winter topic.",
+        ]
+    )
+    records = [
+        {"title": "Fine", "body": stating, "source": "Wire", "published_at": "2023-10-01"},
+        {"title": "Notes", "body": spreading, "source": "Wire", "published_at": "2023-10-02"},
+    ]
+    settings = indexed(records, tmp_path)
+    for _ in range(2):  # built at ingest, then opened from the saved files
+        lexical = load_or_build(ChunkStore(settings, create=False), settings.index_dir)
+        assert lexical.sentences is not None
+        best = lexical.search_sentences(claim, 5)[0]
+        assert "fined the airline" in lexical.texts[best]
