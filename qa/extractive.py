@@ -566,6 +566,12 @@ def with_antecedent(sentence: str, passage: Passage) -> str:
     return f"{sentences[at - 1]} {sentence}" if at > 0 else sentence
 
 
+def cite(sentence: str, passage: Passage, numbers: dict[str, int]) -> str:
+    """A quoted sentence as an answer line writes it: with the sentence it points back
+    at, if any, and the citation marker of its passage (``numbers``: chunk id → [n])."""
+    return with_marker(with_antecedent(sentence, passage), numbers[passage.chunk_id])
+
+
 def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
     """Write sentences with ``[n]`` markers; citations numbered in order of first use.
     A sentence already quoted from the same passage — alone or inside a pair of

@@ -257,14 +257,11 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     if attribute and shape == "explain":
         shape = "factoid"
     setting = _setting(doc, wh_token) if shape in SET_SHAPES else ()
-    if shape in ("summary", "latest", "timeline") and not _bare_topic(
-        without_phrases(text, setting)
-    ):
+    topical = shape in ("summary", "latest", "timeline")
+    if topical and not _bare_topic(without_phrases(text, setting)):
         setting = ()  # "What happened during Lavrov's visit?": the setting is the topic
     return Question(
-        topic=_topic(without_phrases(text, setting))
-        if shape in ("summary", "latest", "timeline")
-        else "",
+        topic=_topic(without_phrases(text, setting)) if topical else "",
         setting=setting,
         text=text,
         context=context,

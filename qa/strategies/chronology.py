@@ -14,14 +14,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from qa.dates import day_key, long_date_or_blank, resolve, sort_key
-from qa.extractive import (
-    Candidate,
-    ExtractiveGenerator,
-    compose,
-    refusal,
-    with_antecedent,
-    with_marker,
-)
+from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal, with_antecedent
 from qa.question import Question, asks_about_everything
 from qa.strategies.common import TopicEvidence, opening_sentences, topic_evidence
 from qa.types import Answer, Passage
@@ -96,10 +89,7 @@ def _timeline_of_events(
         question.full, [(c.sentence, passages[c.passage], c.score) for _, _, c in chosen]
     )
     number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [
-        f"{label} — {with_marker(with_antecedent(c.sentence, passages[c.passage]), number[passages[c.passage].chunk_id])}"
-        for _, label, c in chosen
-    ]
+    lines = [f"{label} — {cite(c.sentence, passages[c.passage], number)}" for _, label, c in chosen]
     return replace(quoted, text="\n".join(lines), short_answer="")
 
 
@@ -165,13 +155,7 @@ def _by_article(
     for line in told:
         passage = passages[line[0].passage]
         when = long_date_or_blank(passage.date) or "undated"
-        said = " ".join(
-            with_marker(
-                with_antecedent(c.sentence, passages[c.passage]),
-                number[passages[c.passage].chunk_id],
-            )
-            for c in line
-        )
+        said = " ".join(cite(c.sentence, passages[c.passage], number) for c in line)
         lines.append(f"{when} — {passage.title}: {said}")
     first = passages[dated[0].passage]
     short = f"{long_date_or_blank(first.date) or 'undated'}: {first.title}" if newest_first else ""

@@ -13,10 +13,9 @@ from qa.extractive import (
     Candidate,
     Evidence,
     ExtractiveGenerator,
+    cite,
     compose,
     refusal,
-    with_antecedent,
-    with_marker,
 )
 from qa.question import SAID_ABOUT, Question
 from qa.spans import mentions
@@ -180,10 +179,7 @@ def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple
     ("[1][2]"), for the verdict line a strategy puts above them."""
     quoted = compose(question, parts)
     number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [
-        f"{where_from(p)}: {with_marker(with_antecedent(s, p), number[p.chunk_id])}"
-        for s, p, _ in parts
-    ]
+    lines = [f"{where_from(p)}: {cite(s, p, number)}" for s, p, _ in parts]
     numbers = "".join(f"[{c.number}]" for c in quoted.citations)
     return replace(quoted, text="\n".join(lines)), numbers
 

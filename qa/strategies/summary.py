@@ -14,14 +14,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from qa.extractive import (
-    Candidate,
-    ExtractiveGenerator,
-    compose,
-    refusal,
-    with_antecedent,
-    with_marker,
-)
+from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal
 from qa.question import Question, asks_about_everything
 from qa.strategies.common import opening_sentences, topic_evidence, where_from
 from qa.types import Answer, Passage
@@ -105,12 +98,6 @@ def write_by_article(
     for group in groups:
         head = first_passage(group)
         where = where_from(head)
-        said = " ".join(
-            with_marker(
-                with_antecedent(c.sentence, passages[c.passage]),
-                number[passages[c.passage].chunk_id],
-            )
-            for c in group
-        )
+        said = " ".join(cite(c.sentence, passages[c.passage], number) for c in group)
         lines.append(f"{where} — {head.title}: {said}" if where else f"{head.title}: {said}")
     return replace(quoted, text="\n\n".join(lines))
