@@ -69,6 +69,20 @@ def test_full_pipeline_is_loaded_once_and_shared_between_threads() -> None:
     assert {"parser", "tagger", "ner", "lemmatizer"} <= set(load_nlp().pipe_names)
 
 
+def test_passage_parser_is_the_full_pipeline_without_ner_not_a_second_model() -> None:
+    parser = load_parser()
+    assert parser.nlp is load_nlp() and parser.pipe_names == [
+        name for name in load_nlp().pipe_names if name != "ner"
+    ]
+    text = "Lavrov met the Emir of Qatar in Doha on Friday to discuss gas."
+    doc, full = parser(text), load_nlp()(text)
+    assert not doc.ents and full.ents
+    assert [(t.tag_, t.dep_, t.head.i, t.lemma_) for t in doc] == [
+        (t.tag_, t.dep_, t.head.i, t.lemma_) for t in full
+    ]
+    assert "ner" in load_nlp().pipe_names  # disabling was for that call only
+
+
 def test_ingest_pipeline_runs_ner_alone() -> None:
     assert load_ner().pipe_names == ["ner"] and load_ner() is load_ner()
 
