@@ -57,6 +57,9 @@ class Settings:
     ``llm_retries``      NEWSDESK_LLM_RETRIES    retries after a failed request (default 1)
     ``llm_fallback``     NEWSDESK_LLM_FALLBACK   "1": answer extractively when the LLM
                                                  fails; "0": report the error instead
+    ``warm``             NEWSDESK_WARM           "1" (default): ``newsdesk serve`` embeds the
+                                                 corpus's candidate sentences in the
+                                                 background (``qa.warm``); "0": it does not
     ``auth``             NEWSDESK_AUTH           sign-in for the web app: a file of
                                                  ``user:scrypt-hash[:admin]`` lines, or
                                                  inline ``user:password[:admin]`` pairs
@@ -83,6 +86,7 @@ class Settings:
     llm_timeout: float = 60.0
     llm_retries: int = 1
     llm_fallback: bool = True
+    warm: bool = True
     auth: str = field(default="", repr=False)
 
     def __post_init__(self) -> None:
@@ -184,6 +188,7 @@ _ENV_NAMES = {
     "llm_timeout": "NEWSDESK_LLM_TIMEOUT",
     "llm_retries": "NEWSDESK_LLM_RETRIES",
     "llm_fallback": "NEWSDESK_LLM_FALLBACK",
+    "warm": "NEWSDESK_WARM",
     "auth": "NEWSDESK_AUTH",
 }
 
@@ -198,7 +203,7 @@ _TYPES: dict[str, type] = {
 
 
 def _convert(name: str, var: str, raw: str) -> Any:
-    if name == "llm_fallback":
+    if name in ("llm_fallback", "warm"):
         if raw.lower() in ("1", "true", "yes", "on"):
             return True
         if raw.lower() in ("0", "false", "no", "off"):

@@ -7,6 +7,7 @@
 >>> for piece in stream: print(piece, end="")
 >>> stream.answer                                     # the checked Answer
 >>> index_info().stats.documents, health().status     # what is indexed; can it answer
+>>> warm_sentence_vectors()   # embed the corpus's sentences now, so answers are faster
 """
 
 from index.errors import (
@@ -23,6 +24,7 @@ from qa.engine import MAX_QUESTION_CHARS, AnswerStream, ask, ask_stream, retriev
 from qa.evaluation import evaluate, load_questions
 from qa.status import DocumentInfo, Health, IndexInfo, health, index_info
 from qa.types import Answer, Citation, Passage
+from qa.warm import WarmReport, keep_warm, warm_sentence_vectors
 
 __all__ = [
     "MAX_QUESTION_CHARS",
@@ -41,11 +43,14 @@ __all__ = [
     "Passage",
     "QuestionError",
     "Settings",
+    "WarmReport",
     "ask",
     "ask_stream",
     "evaluate",
     "health",
     "index_info",
+    "keep_warm",
     "load_questions",
     "retrieve",
+    "warm_sentence_vectors",
 ]

@@ -21,6 +21,7 @@ from index import embedding, lexical
 from index.errors import ConfigError, GenerationError, IndexNotBuiltError, QuestionError
 from index.manifest import MANIFEST_FILE
 from index.nlp import load_nlp, load_parser
+from index.sentence_vectors import SentenceVectors
 from index.settings import Settings
 from index.store import ChunkStore, index_exists, is_finished
 from qa.extractive import ExtractiveGenerator
@@ -60,6 +61,7 @@ class Engine:
         self.checked_at = time.monotonic()
         self._vectors: dict[str, list[float]] = {}
         self._vectors_lock = threading.Lock()
+        self.sentence_vectors = SentenceVectors(settings.index_dir, embedding.model_name(settings))
         self.extractive = ExtractiveGenerator(
             parse=load_nlp(settings.device),
             parse_text=load_parser(settings.device),
@@ -93,10 +95,17 @@ class Engine:
         )
 
     def embed_many(self, texts: list[str]) -> list[list[float]]:
-        """Embeddings with a bounded per-process cache: questions and corpus sentences recur."""
+        """Embeddings with a bounded per-process cache (questions and corpus sentences
+        recur), then the vectors a warm-up stored (``qa.warm``), then the model."""
         with self._vectors_lock:
             found = {t: self._vectors[t] for t in texts if t in self._vectors}
         missing = [t for t in dict.fromkeys(texts) if t not in found]
+        if missing:
+            stored = self.sentence_vectors.lookup(missing)
+            found.update(
+                (t, v.tolist()) for t, v in zip(missing, stored, strict=True) if v is not None
+            )
+            missing = [t for t in missing if t not in found]
         if missing:
             fresh = dict(zip(missing, embedding.embed_texts(self.settings, missing), strict=True))
             found.update(fresh)

@@ -27,7 +27,7 @@ ones miss, so the answer stays short. Each sentence is written with ``[n]``.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -415,12 +415,9 @@ class ExtractiveGenerator:
             for paragraph in passage.text.split("\n\n"):
                 sentences = split_sentences(paragraph)
                 analyzed = [analyzed_terms(x) for x in sentences]
-                for i, (sentence, terms) in enumerate(zip(sentences, analyzed, strict=True)):
-                    if _answerable_sentence(sentence):
-                        units.append((sentence, terms, False))
-                    if i + 1 < len(sentences) and len(sentences[i + 1].split()) < PAIR_MAX_WORDS:
-                        pair = f"{sentence} {sentences[i + 1]}"
-                        units.append((pair, terms | analyzed[i + 1], True))
+                for i, text, is_pair in sentence_units(sentences):
+                    terms = analyzed[i] | analyzed[i + 1] if is_pair else analyzed[i]
+                    units.append((text, terms, is_pair))
             previous: set[str] = set()
             for text, terms, is_pair in units:
                 out.append(
@@ -537,6 +534,27 @@ def _dateline(passage: Passage) -> str:
     except ValueError:
         return ""
     return f"{day.year} {day:%B}"
+
+
+def sentence_units(sentences: list[str]) -> Iterator[tuple[int, str, bool]]:
+    """The candidate answers of a paragraph's sentences, as (index of the first
+    sentence, text, whether it is a pair): each answerable sentence, and each sentence
+    joined with a short one after it (which may lean on it)."""
+    for i, sentence in enumerate(sentences):
+        if _answerable_sentence(sentence):
+            yield i, sentence, False
+        if i + 1 < len(sentences) and len(sentences[i + 1].split()) < PAIR_MAX_WORDS:
+            yield i, f"{sentence} {sentences[i + 1]}", True
+
+
+def candidate_texts(passage_text: str) -> list[str]:
+    """Every text a passage of this text offers as a candidate answer: what an answer
+    embeds, so what ``qa.warm`` embeds ahead of time."""
+    return [
+        text
+        for paragraph in passage_text.split("\n\n")
+        for _, text, _ in sentence_units(split_sentences(paragraph))
+    ]
 
 
 def _answerable_sentence(sentence: str) -> bool:

@@ -41,11 +41,17 @@ def test_defaults_match_the_readme() -> None:
             "NEWSDESK_MAX_FILE_MB and NEWSDESK_MAX_UPLOAD_MB must be positive",
         ),
         ({"NEWSDESK_MAX_UPLOAD_MB": "0"}, "NEWSDESK_MAX_UPLOAD_MB must be positive"),
+        ({"NEWSDESK_WARM": "maybe"}, "NEWSDESK_WARM='maybe' must be 1 or 0"),
     ],
 )
 def test_bad_values_are_refused_with_what_was_wrong(env: dict[str, str], message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace("(", r"\(")):
         Settings.from_env(env)
+
+
+def test_the_servers_background_warm_up_is_on_unless_turned_off() -> None:
+    assert Settings.from_env({}).warm
+    assert not Settings.from_env({"NEWSDESK_WARM": "0"}).warm
 
 
 def test_settings_are_frozen() -> None:

@@ -12,6 +12,7 @@ import base64
 import logging
 import secrets
 import signal
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from fastapi import FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 
 from index import SUPPORTED_SUFFIXES
-from qa import NewsdeskError, Settings, ask, health, index_info, retrieve
+from qa import NewsdeskError, Settings, ask, health, index_info, keep_warm, retrieve
 from ui import conversations, render
 from ui.auth import LoginLimiter, Users, load_users, upload_permission
 from ui.examples import answerable_examples
@@ -352,6 +353,12 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860) -> None
 
     app = create_app(settings, host=host)
     _warm_up(settings)
+    if settings.warm:
+        # A daemon thread: stopping the server may cut a batch short, which the file
+        # survives (a torn last record is ignored) and the next start resumes.
+        threading.Thread(
+            target=keep_warm, args=(settings, threading.Event()), name="warm", daemon=True
+        ).start()
     print(f"Newsdesk is running at http://{host}:{port}  (Ctrl+C to stop)", flush=True)
     allowed, why = upload_permission(host, load_users(settings.auth), None)
     if settings.auth:

@@ -69,6 +69,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_ingest.add_argument("--quiet", action="store_true", help="no progress bar")
 
     commands.add_parser("stats", help="show what the index holds")
+    p_warm = commands.add_parser(
+        "warm", help="embed the articles' sentences now, so answers need not (resumable)"
+    )
+    p_warm.add_argument("--quiet", action="store_true", help="no progress bar")
 
     p_ask = commands.add_parser("ask", help="answer one question with citations")
     p_ask.add_argument("question")
@@ -133,6 +137,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "stats":
             print(index_stats(settings).summary())
             return 0
+        if args.command == "warm":
+            return _warm(settings, args)
         if args.command == "ask":
             return _ask(settings, args)
         if args.command == "chat":
@@ -156,6 +162,31 @@ def main(argv: Sequence[str] | None = None) -> int:
         print("newsdesk: interrupted; run the same command again to finish", file=sys.stderr)
         return 130
     return 2
+
+
+def _warm(settings: Settings, args: argparse.Namespace) -> int:
+    bar = None
+
+    def progress(done: int, total: int) -> None:
+        nonlocal bar
+        if args.quiet:
+            return
+        if bar is None:
+            from tqdm import tqdm
+
+            bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr)
+        bar.update(done - bar.n)
+
+    from qa import warm_sentence_vectors
+
+    report = warm_sentence_vectors(settings, progress=progress)
+    if bar is not None:
+        bar.close()
+    print(
+        f"{report.texts:,} candidate sentences in the index; {report.embedded:,} embedded "
+        f"now in {report.seconds:.1f} s, the rest were stored already"
+    )
+    return 0
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
