@@ -14,8 +14,8 @@ import pytest
 from index import Settings, embedding, ingest, sentence_vectors
 from index.sentence_vectors import FILE_NAME, HEADER, SentenceVectors
 from qa import ask, keep_warm, warm_sentence_vectors
-from qa.extractive import candidate_texts
 from qa.engine import get_engine
+from qa.extractive import candidate_texts
 from tests.conftest import SEED_CORPUS
 from ui.cli import main
 
