@@ -24,6 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from index import embedding
+from index.errors import NewsdeskError
 from index.settings import Settings
 from qa.engine import get_engine
 from qa.extractive import candidate_texts
@@ -112,6 +113,8 @@ def keep_warm(settings: Settings, stop: threading.Event) -> None:
                             report.seconds,
                             report.texts,
                         )
+        except NewsdeskError:
+            pass  # no index yet, or one being rebuilt: look again at the next poll
         except Exception as exc:  # never let a warm-up take the server down
             log.warning("the background warm-up stopped: %s", exc)
             return
