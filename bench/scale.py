@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/scale.py [--articles 150] [--multihop-index DIR] [--synthetic 100000]
     .venv/bin/python bench/scale.py --ingest-only [--rounds 2]   # part 1 and the NER figures
+    .venv/bin/python bench/scale.py --sizes-only [--multihop-index DIR]   # part 2
 
 1. Ingest throughput: a fresh index of the first N MultiHop-RAG articles, in chunks/s,
    against the bare embedding model (sentence-transformers `encode`, same texts, same
@@ -346,6 +347,9 @@ def main() -> int:
         help="only part 1 (ingest with NER on and off, ask latency with and without entities)",
     )
     parser.add_argument("--rounds", type=int, default=1, help="ingest rounds with NER on and off")
+    parser.add_argument(
+        "--sizes-only", action="store_true", help="only part 2 (cold start, latency, memory)"
+    )
     parser.add_argument("--measure", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--spawned-at", type=float, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -355,8 +359,9 @@ def main() -> int:
         return 0
 
     results: dict[str, object] = {}
-    results["ingest"] = ingest_throughput(args.work / "ingest", args.articles, args.rounds)
-    print(json.dumps(results["ingest"], indent=2), flush=True)
+    if not args.sizes_only:
+        results["ingest"] = ingest_throughput(args.work / "ingest", args.articles, args.rounds)
+        print(json.dumps(results["ingest"], indent=2), flush=True)
     queries = [q["query"] for q in json.loads((MULTIHOP / "MultiHopRAG.json").read_text("utf-8"))]
     multihop_questions = queries[::80][:30]
     if args.ingest_only:

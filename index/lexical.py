@@ -91,11 +91,8 @@ class LexicalIndex:
         terms = self.analyze(query)
         if not terms or not self.ids:  # an empty index has no BM25 scores at all
             return []
-        k = min(k, len(self.ids))
-        # n_threads=0: in this thread; 1 started a thread pool per call (about 1.5 ms each,
-        # 10 ms of a multi-lane question)
-        rows, scores = self._bm25.retrieve([terms], k=k, show_progress=False, n_threads=0)
-        return [(int(r), float(s)) for r, s in zip(rows[0], scores[0], strict=True) if s > 0]
+        rows, scores = best_scores(self._bm25, terms, k)
+        return [(int(r), float(s)) for r, s in zip(rows, scores, strict=True)]
 
     def search_sentences(self, query: str, k: int) -> list[int]:
         """The rows of the chunks holding the ``k`` best sentences for ``query``, each
@@ -146,14 +143,30 @@ class SentenceIndex:
     rows: np.ndarray
 
     def search(self, terms: list[str], k: int) -> list[int]:
-        n = min(k, len(self.rows))
-        found, scores = self.bm25.retrieve([terms], k=n, show_progress=False, n_threads=0)
+        found, _ = best_scores(self.bm25, terms, k)
         out: dict[int, None] = {}
-        for sentence, score in zip(found[0], scores[0], strict=True):
-            if score <= 0:
-                break
+        for sentence in found:
             out.setdefault(int(self.rows[int(sentence)]), None)
         return list(out)
+
+
+def best_scores(bm25: Any, terms: list[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+    """The documents of the ``k`` best positive BM25 scores for ``terms``, best first,
+    and their scores; equal scores in document order.
+
+    Only documents that score at all are ranked. bm25s's own ``retrieve`` partitions the
+    score of every document, which took 108 ms a query over the 825,669 sentences of the
+    100k-chunk index (3.4 ms this way; the scores themselves take under 1 ms), and
+    breaks ties in no stated order."""
+    scores = np.asarray(bm25.get_scores(terms))
+    rows = np.flatnonzero(scores > 0)
+    found = scores[rows]
+    if k < len(rows):  # keep everything tied with the k-th best, then cut after sorting
+        kth = np.partition(found, len(found) - k)[len(found) - k]
+        keep = found >= kth
+        rows, found = rows[keep], found[keep]
+    order = np.lexsort((rows, -found))[:k]
+    return rows[order], found[order]
 
 
 def sentence_corpus(texts: Sequence[str]) -> tuple[list[str], np.ndarray]:
