@@ -56,6 +56,9 @@ def test_public_api_is_exactly_what_qa_exports() -> None:
         "Health",
         "evaluate",
         "load_questions",
+        "warm_sentence_vectors",
+        "keep_warm",
+        "WarmReport",
     }
     assert len(qa.__all__) == len(set(qa.__all__))
     assert all(hasattr(qa, name) for name in qa.__all__)

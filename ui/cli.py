@@ -164,24 +164,35 @@ def main(argv: Sequence[str] | None = None) -> int:
     return 2
 
 
-def _warm(settings: Settings, args: argparse.Namespace) -> int:
-    bar = None
+class _ProgressBar:
+    """A tqdm bar on stderr, opened at the first report (``--quiet``: none at all)."""
 
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if args.quiet:
+    def __init__(self, unit: str, quiet: bool) -> None:
+        self.unit, self.quiet = unit, quiet
+        self.bar: Any = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if self.quiet:
             return
-        if bar is None:
+        if self.bar is None:
             from tqdm import tqdm
 
-            bar = tqdm(total=total, unit="sentence", desc="embedding", file=sys.stderr)
-        bar.update(done - bar.n)
+            self.bar = tqdm(total=total, unit=self.unit, desc="embedding", file=sys.stderr)
+        self.bar.update(done - self.bar.n)
 
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+
+
+def _warm(settings: Settings, args: argparse.Namespace) -> int:
     from qa import warm_sentence_vectors
 
-    report = warm_sentence_vectors(settings, progress=progress)
-    if bar is not None:
-        bar.close()
+    progress = _ProgressBar("sentence", args.quiet)
+    try:
+        report = warm_sentence_vectors(settings, progress=progress)
+    finally:
+        progress.close()
     print(
         f"{report.texts:,} candidate sentences in the index; {report.embedded:,} embedded "
         f"now in {report.seconds:.1f} s, the rest were stored already"
@@ -190,18 +201,7 @@ def _warm(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _ingest(settings: Settings, args: argparse.Namespace) -> int:
-    bar = None
-
-    def progress(done: int, total: int) -> None:
-        nonlocal bar
-        if args.quiet:
-            return
-        if bar is None:
-            from tqdm import tqdm
-
-            bar = tqdm(total=total, unit="chunk", desc="embedding", file=sys.stderr)
-        bar.update(done - bar.n)
-
+    progress = _ProgressBar("chunk", args.quiet)
     try:
         report = ingest(
             settings,
@@ -211,8 +211,7 @@ def _ingest(settings: Settings, args: argparse.Namespace) -> int:
             progress=progress,
         )
     finally:
-        if bar is not None:
-            bar.close()
+        progress.close()
     for path, reason in report.skipped:
         print(f"newsdesk: warning: skipped {path}: {reason}", file=sys.stderr)
     print(report.summary(with_skipped=False))
