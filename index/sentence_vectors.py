@@ -10,15 +10,16 @@ engine looks each candidate up before embedding it.
 The file is content-addressed: each record is the 64-bit BLAKE2b digest of a text and
 that text's vector. A lookup is by the text itself, so an ingest that changes the chunks
 never makes a stored vector wrong (the vectors of texts no chunk holds any more are only
-dead weight), and answers are the same with or without the file (a vector read back is
-the one the model gives that text, up to ONNX Runtime's padding noise of 1e-6).
+dead weight). A vector read back is the one the model gives that text, up to the 1e-6
+by which ONNX Runtime's result depends on the other texts of its batch, so answers are
+the same with or without the file except where that tips a near-tie.
 
 Two files in the index folder, appended in step under an exclusive lock (so a server
 warming in the background and a ``newsdesk warm`` at the same time interleave whole
 records): ``sentence_vectors.bin``, a 64-byte header (magic, format, vector size, the
 model's digest) then the vectors as float32 rows, memory-mapped, so only the rows looked
 up are read; and ``sentence_vectors.keys``, each row's digest, read whole at start (8
-bytes a row: 0.5 MB for the MultiHop-RAG index, against its 90 MB of vectors). A row
+bytes a row: 0.6 MB for the MultiHop-RAG index, against its 109 MB of vectors). A row
 counts once both files hold it: what a killed writer left half-written is ignored, and
 cut off by the next append. A file written for another model, or unreadable, counts as
 empty and is started again by the next warm-up.
