@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
+from index import embedding
 from index.manifest import load_manifest
+from index.sentence_vectors import SentenceVectors
 from index.settings import Settings
 from index.store import ChunkStore
 
@@ -24,6 +26,7 @@ class IndexStats:
     updated_at: str = ""
     complete: bool = True
     duplicates: dict[str, int] = field(default_factory=dict)
+    sentence_vectors: int = 0  # candidate sentences embedded ahead of time (newsdesk warm)
 
     def summary(self) -> str:
         top = ", ".join(f"{name} ({n})" for name, n in list(self.sources.items())[:8])
@@ -38,6 +41,8 @@ class IndexStats:
             "  duplicates  "
             + ", ".join(f"{n} {what}" for what, n in self.duplicates.items())
             + " dropped at the last full ingest",
+            f"  sentences   {self.sentence_vectors} vectors stored ahead of time"
+            + ("" if self.sentence_vectors else " (run `newsdesk warm` for faster answers)"),
             f"  updated     {self.updated_at or '-'}",
         ]
         return "\n".join(lines)
@@ -72,4 +77,5 @@ def index_stats(settings: Settings) -> IndexStats:
             "duplicate documents": int(report.get("duplicate_documents", 0)),
             "near-duplicate chunks": int(report.get("duplicate_chunks", 0)),
         },
+        sentence_vectors=len(SentenceVectors(settings.index_dir, embedding.model_name(settings))),
     )

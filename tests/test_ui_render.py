@@ -97,12 +97,14 @@ def test_the_corpus_line_and_stats_table_describe_the_index() -> None:
         last_date="2023-12-26",
         updated_at="2026-11-22T10:00:00+00:00",
         duplicates={"duplicate documents": 3},
+        sentence_vectors=71157,
     )
     line = render.corpus_line(stats)
     assert "609 indexed articles from 2 sources, 2023-09-26 to 2023-12-26" in line
     table = render.stats_markdown(stats)
     assert "| Documents | 609 |" in table and "| Chunks | 6,976 |" in table
     assert "3 duplicate documents" in table
+    assert "| Sentence vectors | 71,157 stored ahead of time |" in table
     assert "No articles are indexed yet" in render.corpus_line(None)
 
 

@@ -158,6 +158,9 @@ def test_newsdesk_warm_reports_what_it_embedded(
     assert "candidate sentences in the index" in capsys.readouterr().out
     assert main(["--index-dir", str(settings.index_dir), "warm", "--quiet"]) == 0
     assert " 0 embedded now" in capsys.readouterr().out
+    assert main(["--index-dir", str(settings.index_dir), "stats"]) == 0
+    texts = {t for p in get_engine(settings).lexical.texts for t in candidate_texts(p)}
+    assert f"sentences   {len(texts)} vectors stored ahead of time" in capsys.readouterr().out
 
 
 def test_the_servers_background_warm_up_finishes_and_stops_when_told(

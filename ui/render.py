@@ -198,6 +198,12 @@ def stats_markdown(stats: IndexStats | None, problem: str = "") -> str:
         ("Dates", f"{stats.first_date or '–'} to {stats.last_date or '–'}"),
         ("Sources", f"{len(stats.sources):,}"),
         ("Duplicates dropped", duplicates or "–"),
+        (
+            "Sentence vectors",
+            f"{stats.sentence_vectors:,} stored ahead of time"
+            if stats.sentence_vectors
+            else "none yet (the server embeds them in the background; `newsdesk warm`)",
+        ),
         ("Last update", stats.updated_at or "–"),
     ]
     if not stats.complete:
