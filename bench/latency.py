@@ -35,7 +35,7 @@ from index import Settings, embedding, ingest  # noqa: E402
 from index.sentence_vectors import SentenceVectors  # noqa: E402
 from qa import ask, retrieve  # noqa: E402
 from qa.engine import get_engine  # noqa: E402
-from qa.extractive import candidate_texts  # noqa: E402
+from qa.warm import corpus_candidates  # noqa: E402
 
 
 def percentiles(samples: list[float]) -> str:
@@ -86,8 +86,8 @@ def stored_vectors(settings: Settings, use: bool) -> None:
     """Print how many candidate texts have a stored vector; with ``use`` False, give
     the engine an empty store (in a scratch folder) so that every candidate is embedded."""
     engine = get_engine(settings)
-    texts = {t for chunk in engine.lexical.texts for t in candidate_texts(chunk)}
-    missing = len(engine.sentence_vectors.missing(sorted(texts)))
+    texts = corpus_candidates(engine.lexical.texts)
+    missing = len(engine.sentence_vectors.missing(texts))
     print(f"stored sentence vectors: {len(texts) - missing:,} of {len(texts):,} candidate texts")
     if not use:
         scratch = Path(tempfile.mkdtemp(prefix="no-stored-vectors-"))

@@ -63,7 +63,7 @@ class SentenceVectors:
     def __init__(self, index_dir: Path, model_key: str) -> None:
         self.path = Path(index_dir) / FILE_NAME
         self.keys_path = self.path.with_suffix(".keys")
-        self.model_key = hashlib.sha256(model_key.encode("utf-8")).hexdigest()[:32].encode()
+        self.model_key = _model_digest(model_key)
         self._lock = threading.Lock()
         self._keys = np.zeros(0, dtype="<u8")  # sorted
         self._rows = np.zeros(0, dtype=np.int64)  # the row of each sorted key
@@ -142,16 +142,7 @@ class SentenceVectors:
                 fcntl.flock(file, fcntl.LOCK_UN)
 
     def _dim(self, file: BinaryIO) -> int | None:
-        """The vector size the file's header gives, if the header is this format's and
-        this model's; else None."""
-        file.seek(0)
-        raw = file.read(HEADER.size)
-        if len(raw) < HEADER.size:
-            return None
-        magic, fmt, dim, key = HEADER.unpack(raw)
-        if (magic, fmt) != (MAGIC, FORMAT) or key.rstrip(b"\0") != self.model_key or dim < 1:
-            return None
-        return int(dim)
+        return _header_dim(file, self.model_key)
 
     def _read(self) -> tuple[np.ndarray, np.ndarray | None]:
         """The keys and the memory-mapped vectors of the rows both files hold."""
@@ -174,6 +165,38 @@ class SentenceVectors:
                 log.warning("cannot read the stored sentence vectors %s (%s)", self.path, exc)
             return empty, None
         return keys[:rows], vectors
+
+
+def stored_count(index_dir: Path, model_key: str) -> int:
+    """How many vectors the folder holds for this model (``len`` of its
+    ``SentenceVectors``), from the two files' sizes alone: for ``newsdesk stats``, which
+    need not read and sort the keys."""
+    path = Path(index_dir) / FILE_NAME
+    try:
+        with open(path, "rb") as file:
+            dim = _header_dim(file, _model_digest(model_key))
+            size = os.fstat(file.fileno()).st_size
+        keys_size = path.with_suffix(".keys").stat().st_size
+    except OSError:
+        return 0
+    return _rows(size, keys_size, dim) if dim else 0
+
+
+def _model_digest(model_key: str) -> bytes:
+    return hashlib.sha256(model_key.encode("utf-8")).hexdigest()[:32].encode()
+
+
+def _header_dim(file: BinaryIO, model_digest: bytes) -> int | None:
+    """The vector size the file's header gives, if the header is this format's and this
+    model's; else None."""
+    file.seek(0)
+    raw = file.read(HEADER.size)
+    if len(raw) < HEADER.size:
+        return None
+    magic, fmt, dim, key = HEADER.unpack(raw)
+    if (magic, fmt) != (MAGIC, FORMAT) or key.rstrip(b"\0") != model_digest or dim < 1:
+        return None
+    return int(dim)
 
 
 def _rows(vectors_size: int, keys_size: int, dim: int) -> int:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 
 from index import embedding
 from index.manifest import load_manifest
-from index.sentence_vectors import SentenceVectors
+from index.sentence_vectors import stored_count
 from index.settings import Settings
 from index.store import ChunkStore
 
@@ -77,5 +77,5 @@ def index_stats(settings: Settings) -> IndexStats:
             "duplicate documents": int(report.get("duplicate_documents", 0)),
             "near-duplicate chunks": int(report.get("duplicate_chunks", 0)),
         },
-        sentence_vectors=len(SentenceVectors(settings.index_dir, embedding.model_name(settings))),
+        sentence_vectors=stored_count(settings.index_dir, embedding.model_name(settings)),
     )

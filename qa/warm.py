@@ -18,7 +18,7 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -65,7 +65,7 @@ def warm_sentence_vectors(
     started = time.monotonic()
     engine = get_engine(settings)
     store = engine.sentence_vectors
-    texts = list(dict.fromkeys(t for chunk in engine.lexical.texts for t in candidate_texts(chunk)))
+    texts = corpus_candidates(engine.lexical.texts)
     todo = store.missing(texts)
     done = 0
     for start in range(0, len(todo), batch):
@@ -90,6 +90,11 @@ def warm_sentence_vectors(
         seconds=time.monotonic() - started,
         finished=done == len(todo),
     )
+
+
+def corpus_candidates(chunk_texts: Sequence[str]) -> list[str]:
+    """Every distinct candidate text of the chunks, in order: what a warm-up embeds."""
+    return list(dict.fromkeys(t for chunk in chunk_texts for t in candidate_texts(chunk)))
 
 
 def keep_warm(settings: Settings, stop: threading.Event) -> None:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from index import Settings, embedding, ingest, sentence_vectors
-from index.sentence_vectors import FILE_NAME, HEADER, SentenceVectors
+from index.sentence_vectors import FILE_NAME, HEADER, SentenceVectors, stored_count
 from qa import ask, keep_warm, warm_sentence_vectors
 from qa.engine import get_engine
 from qa.extractive import candidate_texts
@@ -53,7 +53,7 @@ def test_a_half_written_row_is_ignored_and_the_next_append_cuts_it_off(tmp_path:
         file.write(b"\x01\x02\x03")  # a writer killed mid-row
     with open(tmp_path / FILE_NAME.replace(".bin", ".keys"), "ab") as file:
         file.write(b"\x01" * 8)  # its key written, its vector not
-    assert len(SentenceVectors(tmp_path, "model-a")) == 1
+    assert len(SentenceVectors(tmp_path, "model-a")) == 1 == stored_count(tmp_path, "model-a")
     store.add(["added after."], vectors(1, seed=1))
     store.refresh()
     assert len(store) == 2 and np.array_equal(
@@ -70,7 +70,8 @@ def test_another_models_vectors_are_never_used_and_are_replaced(tmp_path: Path) 
     store.add(["a sentence."], vectors(1, dim=8))
     store.refresh()
     assert len(store) == 1 and store.lookup(["a sentence."])[0].shape == (8,)  # type: ignore[union-attr]
-    assert len(SentenceVectors(tmp_path, "model-a")) == 0
+    assert len(SentenceVectors(tmp_path, "model-a")) == 0 == stored_count(tmp_path, "model-a")
+    assert stored_count(tmp_path, "model-b") == 1
 
 
 def test_garbage_in_place_of_the_file_reads_as_empty(tmp_path: Path) -> None:
