@@ -33,8 +33,18 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path
 
 
 def wait_for_answers(page, count: int) -> None:  # type: ignore[no-untyped-def]
-    """Until the chat shows ``count`` answers, each finished (its like button is there)."""
+    """Until the chat shows ``count`` answers (an answer has its like button while it
+    still streams: what must be in it is waited for with ``wait_for_text``)."""
     page.locator("#nd-chat button[aria-label='Like']").nth(count - 1).wait_for(timeout=90_000)
+
+
+def wait_for_text(page, where: str, text: str) -> None:  # type: ignore[no-untyped-def]
+    """Until the element ``where`` shows ``text`` (an answer streams in, then its cards)."""
+    page.wait_for_function(
+        "([where, text]) => document.querySelector(where).innerText.includes(text)",
+        arg=[where, text],
+        timeout=60_000,
+    )
 
 
 def test_a_reload_keeps_the_conversation_and_the_sidebar_lists_it(
@@ -52,7 +62,7 @@ def test_a_reload_keeps_the_conversation_and_the_sidebar_lists_it(
     saved_once = page.evaluate("() => JSON.stringify(localStorage).length")
     ask_in_page(page, KABULOV)
     wait_for_answers(page, 2)
-    page.locator("#nd-sources #source-1").wait_for(timeout=30_000)
+    wait_for_text(page, "#nd-sources", "Kabulov")  # the second answer's cards are shown
     cards_before = page.locator("#nd-sources").inner_text()
     # the save into the browser follows the answer: wait until the second turn is stored
     page.wait_for_function(
@@ -72,7 +82,7 @@ def test_a_reload_keeps_the_conversation_and_the_sidebar_lists_it(
     # a follow-up after the reload still has the conversation behind it
     ask_in_page(page, "What did he warn could happen if too much pressure was put on it?")
     wait_for_answers(page, 3)
-    assert "destabilise" in chat.inner_text()
+    wait_for_text(page, "#nd-chat", "destabilise")
 
     # a new chat keeps the old one in the sidebar; picking it brings it back
     page.locator("#nd-clear").click()
@@ -104,6 +114,25 @@ def _open_sidebar(page) -> None:  # type: ignore[no-untyped-def]
         page.get_by_role("button", name="Toggle Sidebar").click()
     page.locator(".sidebar.open #nd-conversations").wait_for(timeout=30_000)
     page.wait_for_timeout(500)  # it slides in
+
+
+def test_a_question_sent_before_the_last_answer_finished_is_answered_after_it(
+    server: tuple[str, Path],
+    browser,  # noqa: F811
+) -> None:  # type: ignore[no-untyped-def]
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(server[0] + "/")
+    page.wait_for_selector("#nd-question textarea", timeout=60_000)
+    ask_in_page(page, HELICOPTERS)
+    page.locator("#nd-chat").get_by_text(HELICOPTERS).wait_for(timeout=60_000)
+    ask_in_page(page, KABULOV)  # the first answer is still being composed
+    wait_for_answers(page, 2)
+    wait_for_text(page, "#nd-chat", "destabilise")  # what Kabulov warned of
+    chat = page.locator("#nd-chat").inner_text()
+    assert chat.index(HELICOPTERS) < chat.index(KABULOV) < chat.index("destabilise")
+    assert "four" in chat.lower()
+    context.close()
 
 
 def test_export_downloads_markdown_whose_sources_match_the_cards(

@@ -36,10 +36,12 @@ def test_respond_shows_the_question_then_the_cited_answer_and_keeps_the_turn(
 ) -> None:
     desk = Desk(settings, export_dir=tmp_path)
     updates = list(desk.respond(HELICOPTERS, None, [], 10, [], "", "", None))
-    first_shown = updates[0][0]
-    assert first_shown == [{"role": "user", "content": HELICOPTERS}]
-    shown, talk, cards, box = updates[-1]
-    assert "[[1]](#source-1)" in shown[-1]["content"] and box == ""
+    first_shown, _, _, box_when_taken = updates[0]
+    assert first_shown == [{"role": "user", "content": HELICOPTERS}] and box_when_taken == ""
+    shown, talk, cards, _ = updates[-1]
+    assert "[[1]](#source-1)" in shown[-1]["content"]
+    # only taking the question empties the box: a next question typed meanwhile stays
+    assert all(isinstance(update[3], type(gr.skip())) for update in updates[1:])
     assert 'id="source-1"' in cards
     assert talk["turns"][0]["answer"]["citations"][0]["number"] == 1
 

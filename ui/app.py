@@ -179,10 +179,13 @@ def build_blocks(
         kept_outputs = [store, conversation_list, export]
         private: dict[str, Any] = {"api_visibility": "private"}
 
-        question_box.submit(desk.respond, chat_inputs, chat_outputs, api_name="chat").then(
+        # A question sent while the last answer is still finishing waits for it (Gradio's
+        # default, "once", would drop it); the box keeps what is typed meanwhile.
+        asked: dict[str, Any] = {"trigger_mode": "always_last"}
+        question_box.submit(desk.respond, chat_inputs, chat_outputs, api_name="chat", **asked).then(
             desk.keep, [session, store], kept_outputs, **private
         )
-        send.click(desk.respond, chat_inputs, chat_outputs, **private).then(
+        send.click(desk.respond, chat_inputs, chat_outputs, **private, **asked).then(
             desk.keep, [session, store], kept_outputs, **private
         )
         chatbot.example_select(example_text, None, question_box, **private).then(

@@ -140,7 +140,7 @@ class Desk:
                     [*shown, {"role": "assistant", "content": preview}],
                     conversation,
                     gr.skip(),
-                    "",
+                    gr.skip(),
                 )
             answer = stream.answer
         except IndexNotBuiltError:
@@ -156,7 +156,9 @@ class Desk:
             ) + render.answer_notes(answer)
             cards = render.source_cards(answer.citations) or REFUSED_SOURCES
         conversation = conversations.add_turn(conversation, question, reply, answer)
-        yield [*shown, {"role": "assistant", "content": reply}], conversation, cards, ""
+        # the box was emptied when the question was taken; what is typed there since is
+        # the next question, kept
+        yield [*shown, {"role": "assistant", "content": reply}], conversation, cards, gr.skip()
 
     def ask_api(
         self,
