@@ -211,7 +211,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     if single:  # "Did Lavrov hold talks with …?" asks whether he met them
         action = single
         focus = single if any(c.dep_ in ("aux", "auxpass") for c in verb.children) else ""
-    head = _asked_noun(wh_token)
+    head = _asked_noun(wh_token) or _listed_noun(doc, lower)
     counted = head if re.search(r"\bhow (?:many|much)\b", lower) else ""
     if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):
         counted = ""
@@ -513,6 +513,19 @@ def _asked_noun(wh_token: Any) -> str:
         following = wh_token.doc[wh_token.i + 1]
         if following.pos_ == "NOUN" and following.dep_ != "ROOT":
             return str(following.text)
+    return ""
+
+
+def _listed_noun(doc: Any, lower: str) -> str:
+    """The noun a request to list asks for: "countries" in "Name the countries that …",
+    "companies" in "List the companies …"."""
+    if not _LIST_START.search(lower):
+        return ""
+    for token in doc[1:]:
+        if token.pos_ == "NOUN" and token.dep_ in ("dobj", "ROOT", "appos", "npadvmod"):
+            return str(token.text)
+        if token.pos_ in ("VERB", "AUX", "ADP") or token.tag_ in ("WDT", "WP"):
+            break
     return ""
 
 

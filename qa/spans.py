@@ -407,3 +407,24 @@ def object_spans(doc: Any, is_verb: Callable[[Any], bool]) -> list[tuple[str, in
                 if words and len(words) <= MAX_SPAN_WORDS:
                     out.append((" ".join(t.text for t in words), words[0].i))
     return out
+
+
+_UNITS = (
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+    "fifteen sixteen seventeen eighteen nineteen"
+).split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+NUMBER_WORDS = {
+    **{word: n for n, word in enumerate(_UNITS)},
+    **{word: 20 + 10 * n for n, word in enumerate(_TENS)},
+}
+
+
+def number_value(text: str) -> float | None:
+    """The value a number is written as: "11", "1,300", "2.5", "ten", "forty" — or None."""
+    cleaned = text.strip().lower().replace(",", "")
+    try:
+        return float(cleaned)
+    except ValueError:
+        value = NUMBER_WORDS.get(cleaned)
+        return None if value is None else float(value)

@@ -126,6 +126,17 @@ def short_answer(
         if question.head_noun:
             # "which anniversary" → "the 70th anniversary", "which resolution" → "Resolution 2513"
             tiers.append(headed_spans(doc, question.head_noun))
+            if not question.answer_labels:
+                # "Which foreign secretary …?" → "Foreign Secretary Tehmina Janjua": a
+                # name the asked noun titles, whatever kind of thing the noun is
+                tiers.append(
+                    [
+                        (ent.text, ent.start)
+                        for ent in doc.ents
+                        if ent.label_ in NAME_LABELS
+                        and tied_to_noun(doc, ent.start, question.head_noun)
+                    ]
+                )
         action = finder.terms_of(question.focus_lemma)
 
         def is_action(token: Any) -> bool:
@@ -163,6 +174,10 @@ def _called(spans: list[tuple[str, int]], doc: Any, question: Question) -> list[
     if not noun or "PERSON" not in question.answer_labels:
         return spans
     lemma = noun.lower().rstrip("s")
+    if not any(t.lower_.rstrip("s") == lemma for t in doc):
+        # "Which Russian official warned …?" of "Envoy Zamir Kabulov … warned": a word
+        # the sentence does not use cannot tell its people apart
+        return spans
     return [
         (text, i)
         for text, i in spans

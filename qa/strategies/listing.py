@@ -9,10 +9,11 @@ the noun itself ("which resolutions"). With no item, the cited sentences stand.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 from typing import Any
 
-from qa.extractive import ExtractiveGenerator, compose, refusal
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
 from qa.strategies.common import readable
@@ -21,38 +22,22 @@ from qa.types import Answer, Passage
 MAX_ITEMS = 12
 
 
+# A sentence that enumerates items of the asked kind ("the troika - Russia, China, the
+# United States, to which Pakistan was later added") answers a list question better than
+# the sentences best by their words that name one item each, if it scores this close to
+# the best sentence.
+ENUMERATION_SHARE = 0.7
+MIN_ENUMERATED = 2  # new items coordinated in one phrase make an enumeration
+
+
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
-    verb = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
     items: dict[str, str] = {}  # lower-case item -> as written
     sources: list[tuple[list[str], tuple[str, Passage, float]]] = []
-    for candidate in readable(found):
-        doc = finder.parse_sentence(candidate.sentence, passages[candidate.passage])
-        if question.answer_labels:
-            spans = entity_spans(doc, question.answer_labels)
-        else:
-            spans = headed_spans(doc, question.head_noun) if question.head_noun else []
-            if not spans and verb:
-                # "What topics did they discuss?" — "They discussed X, Y and Z"
-                spans = object_spans(
-                    doc,
-                    lambda t: (
-                        t.lemma_.lower() == question.focus_lemma
-                        or bool(finder.terms_of(t.text) & verb)
-                    ),
-                )
-        new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
-        # an item the question names still belongs to a list that gives new ones: "Russia,
-        # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
-        listed = {_enumeration(doc, start) for start in new}
-        fresh = [
-            text
-            for text, start in spans
-            if (start in new or _enumeration(doc, start) in listed) and text.lower() not in items
-        ]
-        fresh = list(dict.fromkeys(fresh))
+    for candidate, fresh in _listing_sentences(question, found, passages, finder):
+        fresh = [text for text in fresh if text.lower() not in items]
         if not fresh:
             continue
         for text in fresh:
@@ -75,6 +60,60 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     ]
     text = f"{'; '.join(groups)}. — {quoted.text}"
     return replace(quoted, text=text, short_answer=", ".join(items.values()))
+
+
+def _listing_sentences(
+    question: Question, found: Evidence, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[tuple[Candidate, list[str]]]:
+    """The sentences to take items from, best first, each with its new items: those that
+    enumerate items (from the sentences within ENUMERATION_SHARE of the best) when there
+    are any, else the few sentences best for a short answer."""
+    close = readable(found)
+    within = [c for c in found.candidates if c.score >= ENUMERATION_SHARE * found.best.score]
+    read = [*close, *(c for c in within if c not in close)]
+    enumerating: list[tuple[Candidate, list[str]]] = []
+    listed: list[tuple[Candidate, list[str]]] = []
+    for candidate in read:
+        doc = finder.parse_sentence(candidate.sentence, passages[candidate.passage])
+        fresh, enumerates = _new_items(question, doc, finder)
+        if enumerates:
+            enumerating.append((candidate, fresh))
+        elif fresh and candidate in close:
+            listed.append((candidate, fresh))
+    return enumerating or listed
+
+
+def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tuple[list[str], bool]:
+    """The sentence's items of the asked kind that the question does not name, and
+    whether MIN_ENUMERATED of them are coordinated in one phrase."""
+    if question.answer_labels:
+        spans = entity_spans(doc, question.answer_labels)
+    else:
+        spans = headed_spans(doc, question.head_noun) if question.head_noun else []
+        verb = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
+        if not spans and verb:
+            # "What topics did they discuss?" — "They discussed X, Y and Z"
+            spans = object_spans(
+                doc,
+                lambda t: (
+                    t.lemma_.lower() == question.focus_lemma or bool(finder.terms_of(t.text) & verb)
+                ),
+            )
+    new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
+    # an item the question names still belongs to a list that gives new ones: "Russia,
+    # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
+    lists = Counter(_enumeration(doc, start) for start in new)
+    fresh = [
+        (text, start) for text, start in spans if start in new or _enumeration(doc, start) in lists
+    ]
+    first, size = lists.most_common(1)[0] if lists else (0, 0)
+    if size < MIN_ENUMERATED:
+        return list(dict.fromkeys(text for text, _ in fresh)), False
+    # a sentence joined with its neighbour: the items of the enumerating one
+    enumerating = doc[first].sent
+    return list(
+        dict.fromkeys(text for text, start in fresh if doc[start].sent == enumerating)
+    ), True
 
 
 def _joined(items: list[str]) -> str:

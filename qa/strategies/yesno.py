@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from index.text import split_sentences
 from qa.dates import day_key
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.question import Question
-from qa.spans import initials, mentions, same_name
+from qa.spans import initials, mentions, number_value, same_name
 from qa.strategies.claim_scope import (
     Scope,
     conflicts,
@@ -101,7 +102,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         passage = passages[candidate.passage]
         other = _another_value(question, found, candidate, passage, passages, finder)
         if other:
-            return _verdict(question, "No", candidate, passage, finder, instead=other)
+            verdict = "Yes" if other.within_bound else "No"
+            return _verdict(question, verdict, candidate, passage, finder, instead=other.shown)
     return _dont_know(question, "no sentence supports or contradicts every part of the claim")
 
 
@@ -622,19 +624,21 @@ def _another_value(
     passage: Passage,
     passages: list[Passage],
     finder: ExtractiveGenerator,
-) -> str:
-    """The claim's event with one of its values replaced, or "": exactly one name or
+) -> OtherValue | None:
+    """The claim's event with one of its values replaced, or None: exactly one name or
     number of the claim is missing from the sentence's passage ("six" helicopters, a meeting
     "in Islamabad", patents "owned by Qualcomm"), every other name of the claim is in the
     sentence (the subject may be in its headline), the sentence covers most of the rest
     of the claim, and it puts another name or number in that value's slot: after the
     same preposition, or in the same role under a word of the claim ("four … helicopters"
-    for "six combat helicopters"). Returns the other value, shown with the "No".
+    for "six combat helicopters"). Returns the other value, shown with the "No" — or
+    with a "Yes" when the claim bounds its number ("more than ten times") and the
+    other value is within the bound ("11 times").
 
     A passage that names every value of the claim may hold it, so then there is no "No";
     and a claim of one name alone has no event to anchor the swap."""
     if candidate.similarity < VALUE_SIMILARITY or question.negated:
-        return ""
+        return None
     asked = finder.parse_question(question.text)
     names, _ = _claim_names_and_numbers(question, found, finder)
     # the values the sentence's own passage lacks; and no passage may name them all, or
@@ -644,34 +648,84 @@ def _another_value(
     gaps = [n for n in names if not _mentioned(n, own_text)]
     gaps_n = [t for t in numbers if not _number_in(t.lower_, own_text)]
     if len(gaps) + len(gaps_n) != 1 or len(names) < 1 + len(gaps):
-        return ""
+        return None
     for other in passages:
         text = f"{other.title}\n{other.text}"
         if all(_mentioned(n, text) for n in names) and all(
             _number_in(t.lower_, text) for t in numbers
         ):
-            return ""
+            return None
     if _names_missing([n for n in names if n not in gaps], candidate, passage, found, finder):
-        return ""
+        return None
     gap_text = gaps[0] if gaps else gaps_n[0].text
+    bound = _bound(gaps_n[0]) if gaps_n else ""
+    if bound:  # "more than ten": the bound's words are the value's, not the event's
+        before = gaps_n[0].doc[max(0, gaps_n[0].i - 2) : gaps_n[0].i].text
+        gap_text = f"{before} {gap_text}"
     own = finder.same_terms(found, candidate.sentence) | finder.same_terms(found, passage.title)
     if not _covers_all_but(found, own, finder.terms_of(gap_text)):
-        return ""
+        return None
     sentence = finder.parse_sentence(candidate.sentence, passage)
     if gaps_n:
         gap = gaps_n[0]
-        rivals = [t for t in sentence if t.like_num and t.ent_type_ != "DATE"]
+        # "one" is as often a pronoun ("evading one sack", "one of them") as a count
+        rivals = [t for t in sentence if t.like_num and t.ent_type_ != "DATE" and t.lower_ != "one"]
     else:
         gap = _token_of(asked, gap_text)
         if gap is None:
-            return ""
+            return None
         rivals = [t for t in sentence if t.pos_ == "PROPN" and t.ent_iob_ in ("B", "O")]
     for rival in rivals:
         shown = _value_phrase(sentence, rival)
         if any(same_name(shown, n) or _mentioned(n, shown) for n in question.names):
             continue
         if _same_slot(gap, rival, finder):
-            return shown
+            if bound:
+                asked_value, said_value = number_value(gap.text), number_value(rival.text)
+                if asked_value is None or said_value is None:
+                    continue
+                return OtherValue(shown, _COMPARE[bound](said_value, asked_value))
+            return OtherValue(shown, within_bound=False)
+    return None
+
+
+@dataclass(frozen=True)
+class OtherValue:
+    """The value a sentence gives in the place of the claim's, and whether it still
+    meets the claim ("11" for "more than ten")."""
+
+    shown: str
+    within_bound: bool
+
+
+# "more than ten", "at least 5", "under 100": the words before a number that make a
+# claim about a range, read backwards from the number
+_BOUNDS = {
+    ("than", "more"): ">",
+    ("than", "greater"): ">",
+    ("over",): ">",
+    ("above",): ">",
+    ("least", "at"): ">=",
+    ("than", "fewer"): "<",
+    ("than", "less"): "<",
+    ("under",): "<",
+    ("below",): "<",
+    ("most", "at"): "<=",
+}
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    ">": lambda said, asked: said > asked,
+    ">=": lambda said, asked: said >= asked,
+    "<": lambda said, asked: said < asked,
+    "<=": lambda said, asked: said <= asked,
+}
+
+
+def _bound(number: Any) -> str:
+    """The comparison the words before a number put on it ("more than ten" → ">")."""
+    before = [t.lower_ for t in reversed(number.doc[max(0, number.i - 2) : number.i])]
+    for words, bound in _BOUNDS.items():
+        if tuple(before[: len(words)]) == words:
+            return bound
     return ""
 
 
