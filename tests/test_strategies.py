@@ -298,6 +298,22 @@ def test_a_claim_that_bounds_its_number_is_judged_by_the_number_the_report_gives
     assert answer.text.startswith(f"{verdict} — the report gives four")
 
 
+def test_a_claim_about_what_was_said_is_borne_out_by_any_verb_of_speech() -> None:
+    same = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
+        parse=load_nlp(),
+    )
+    said = "Envoy Zamir Kabulov said Pakistan was a key regional player to negotiate with."
+    question = "Did Kabulov describe Pakistan as a key player to negotiate with?"
+    answer = same.generate(question, [passage(1, said)])
+    assert answer.short_answer == "Yes" and answer.citations
+    # the speaker must still be the claim's: another's words are no support
+    other = "Minister Sergey Lavrov said Pakistan was a key regional player to negotiate with."
+    assert same.generate(question, [passage(1, other)]).short_answer != "Yes"
+
+
 def test_one_is_not_a_rival_count(generator: ExtractiveGenerator) -> None:
     said = "After evading one sack, Jones was sacked by Edwards at the 15-yard line."
     answer = generator.generate("Did Edwards sack Jones ten times?", [passage(1, said)])

@@ -237,7 +237,11 @@ def _supports(
             doc = finder.parse_sentence(candidate.sentence, passage)
             if not (terms <= subject and _named_by_role(name, doc, passage)):
                 return False
-    if focus and not focus <= own:
+    if (
+        focus
+        and not focus <= own
+        and not _reports_as_asked(question, candidate.sentence, passage, finder)
+    ):
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
     if dated and not _dated_within(
         scope, finder.parse_sentence(candidate.sentence, passage), passage, question.focus_lemma
@@ -336,6 +340,9 @@ def subject_agrees(
     verbs = [
         t for t in doc if t.pos_ in ("VERB", "AUX") and of_verb(one_word_verb(t) or t.text) & focus
     ]
+    if not verbs and question.focus_lemma in REPORTING_VERBS:
+        # "Did the envoy describe …?": whoever "said" it in the sentence
+        verbs = [t for t in doc if t.pos_ == "VERB" and t.lemma_.lower() in _SPEECH_VERBS]
     for noun in doc:
         # "Lavrov's visit to Pakistan" says that Lavrov visited it
         if noun.pos_ == "NOUN" and finder.terms_of(noun.text) & focus:
@@ -525,7 +532,11 @@ def _paraphrases(
     names, numbers = _claim_names_and_numbers(question, found, finder)
     own = finder.same_terms(found, candidate.sentence)
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
-    if focus and not focus <= own:
+    if (
+        focus
+        and not focus <= own
+        and not _reports_as_asked(question, candidate.sentence, passage, finder)
+    ):
         return False
     around = f"{passage.title} {candidate.sentence}"
     subject = finder.terms_of(question.subject)
@@ -542,6 +553,39 @@ def _paraphrases(
     if not rest:
         return True
     return covered(own, rest) >= MIN_OBJECT_COVERAGE
+
+
+# Verbs that ask what someone said: "Did the envoy describe Pakistan as a key player?"
+# is borne out by "the envoy said Pakistan was a key player".
+REPORTING_VERBS = frozenset(
+    {
+        "describe",
+        "say",
+        "tell",
+        "state",
+        "claim",
+        "report",
+        "note",
+        "call",
+        "characterise",
+        "characterize",
+        "label",
+        "mention",
+    }
+)
+
+_SPEECH_VERBS = REPORTING_VERBS | ATTRIBUTING_VERBS
+
+
+def _reports_as_asked(
+    question: Question, sentence: str, passage: Passage, finder: ExtractiveGenerator
+) -> bool:
+    """Whether a claim about what was said ("describe … as", "say that") meets a sentence
+    that reports speech in any of the reporter's verbs ("said", "told", "noted")."""
+    if question.focus_lemma not in REPORTING_VERBS:
+        return False
+    doc = finder.parse_sentence(sentence, passage)
+    return any(t.pos_ == "VERB" and t.lemma_.lower() in _SPEECH_VERBS for t in doc)
 
 
 def _hedged_anywhere(doc: Any) -> bool:
