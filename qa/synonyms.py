@@ -122,6 +122,9 @@ back oppose
 confirm deny
 allow ban
 legal illegal
+welcome oppose
+welcome object
+welcome condemn
 """
 
 

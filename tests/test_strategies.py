@@ -314,6 +314,29 @@ def test_a_claim_about_what_was_said_is_borne_out_by_any_verb_of_speech() -> Non
     assert same.generate(question, [passage(1, other)]).short_answer != "Yes"
 
 
+def test_a_phrase_set_before_the_question_s_verb_places_the_claim_and_need_not_be_quoted() -> None:
+    same = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
+        parse=load_nlp(),
+    )
+    # the deal is the headline's; the article names the buyer by his surname
+    report = replace(
+        passage(
+            1, "For his 25% Ratcliffe obtains control but still the Glazers remain majority owners."
+        ),
+        title="Ratcliffe's deal for a stake in Manchester United",
+    )
+    question = (
+        "After Jim Ratcliffe's deal for a stake in Manchester United, are the Glazers still "
+        "the majority owners?"
+    )
+    answer = same.generate(question, [report])
+    assert answer.short_answer == "Yes"
+    assert "Glazers remain majority owners" in answer.citations[0].quote
+
+
 def test_one_is_not_a_rival_count(generator: ExtractiveGenerator) -> None:
     said = "After evading one sack, Jones was sacked by Edwards at the 15-yard line."
     answer = generator.generate("Did Edwards sack Jones ten times?", [passage(1, said)])
@@ -357,6 +380,18 @@ def test_a_sentence_with_the_opposite_outcome_is_a_no_that_quotes_it(
     assert answer.text.startswith("No — the report says “hard”")
     answer = generator.generate("Did Biden say the deadline would be hard to meet?", said)
     assert answer.short_answer != "No"
+
+
+def test_welcoming_is_the_opposite_of_objecting() -> None:
+    same = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
+        parse=load_nlp(),
+    )
+    welcomed = [passage(2, "Pakistan did welcome Russia using its influence on them.")]
+    answer = same.generate("Did Pakistan object to Russia using its influence?", welcomed)
+    assert answer.text.startswith("No — the report says “welcome”")
 
 
 def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerator) -> None:

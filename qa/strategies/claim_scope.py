@@ -22,6 +22,9 @@ from qa.dates import resolve, sort_key
 # dependency labels of the parts of a question that set the scene of its claim
 SCENE_CLAUSES = frozenset({"advcl", "relcl", "acl"})
 SCENE_PREPOSITIONS = frozenset({"despite", "during", "amid"})
+# set before the question's verb ("After Ratcliffe's deal, are the Glazers still the
+# majority owners?"), these place the claim in time rather than claim an order
+FRONTED_SCENE_PREPOSITIONS = frozenset({"after", "following", "since", "before"})
 PLACING_PREPOSITIONS = frozenset({"in", "at"})
 PLACES = frozenset({"GPE", "LOC", "FAC"})
 # prepositions that date an action: "in March 2020", "on 1 March 2020"
@@ -57,13 +60,17 @@ def scope_of(doc: Any, main_verb: str) -> Scope:
 
 def _sets_scene(token: Any, main_verb: str) -> bool:
     """A clause or phrase that places the claim: "when …", "… held in Moscow", "despite
-    …", "in spite of …" (not the claim's own verb, should the parse hang it there)."""
+    …", "in spite of …", "After …, did …" (not the claim's own verb, should the parse
+    hang it there)."""
     if token.dep_ in SCENE_CLAUSES:
         return bool(token.lemma_.lower() != main_verb)
     if token.dep_ != "prep":
         return False
+    root = next((t for t in token.doc if t.dep_ == "ROOT"), None)
+    fronted = root is not None and token.i < root.i
     return (
         token.lower_ in SCENE_PREPOSITIONS
+        or (fronted and token.lower_ in FRONTED_SCENE_PREPOSITIONS)
         or (token.lower_ == "in" and any(c.lower_ == "spite" for c in token.children))
         or _places_a_noun(token)
     )

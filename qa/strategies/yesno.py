@@ -483,7 +483,8 @@ def _attributed_names(question: Question, finder: ExtractiveGenerator) -> set[st
 
 
 def _in_article(name: str, passage: Passage) -> bool:
-    return mentions(f"{passage.title}\n{passage.text}", name)
+    """The passage or its headline names ``name``, if need be by its surname alone."""
+    return _mentioned(name, f"{passage.title}\n{passage.text}")
 
 
 def _claim_names_and_numbers(
