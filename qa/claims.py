@@ -9,7 +9,7 @@ the extractive generator looks for one supporting sentence per claim.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,6 +31,13 @@ _ATTRIBUTION = frozenset(
 )
 
 
+def longest_first(names: Iterable[str]) -> list[str]:
+    """Names longest first, equal lengths alphabetically: "Cnbc | World Business News
+    Leader" is cut from a question before "Cnbc" is, and in the same order in every
+    process (a set's order changes with Python's hash seed, and answers did with it)."""
+    return sorted(names, key=lambda name: (-len(name), name))
+
+
 def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[str]:
     """The question's separate claims, when it strings several together with commas,
     "while" or "and is": each can then find its own article. A part that only names
@@ -38,7 +45,7 @@ def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[s
     parts = []
     for part in _FACT_SPLIT.split(question):
         claim = part
-        for source in sources:
+        for source in longest_first(sources):
             claim = re.sub(re.escape(source), " ", claim, flags=re.I)
         words = [w for w in re.findall(r"[A-Za-z]{3,}", claim) if w.lower() not in _ATTRIBUTION]
         if len(words) >= 4:

@@ -156,7 +156,15 @@ class ExtractiveGenerator:
         self._parsed_text: Callable[[str], Any] = lru_cache(maxsize=PARSE_CACHE)(
             parse_text or parse
         )
+        self._with_entities: Callable[[str, tuple[Entity, ...]], Any] = lru_cache(
+            maxsize=PARSE_CACHE
+        )(self._entities_set)
         self._stored_entities = parse_text is not None
+
+    def _entities_set(self, sentence: str, entities: tuple[Entity, ...]) -> Any:
+        # a copy: the cached parse is shared, and the same sentence may stand in two
+        # articles with other entities (and be read by two requests at once)
+        return set_entities(self._parsed_text(sentence).copy(), entities)
 
     def _terms_of_word(self, word: str) -> frozenset[str]:
         return frozenset(self._analyze(word))
@@ -172,7 +180,6 @@ class ExtractiveGenerator:
         built before entities were stored are parsed with NER.)"""
         if not self._stored_entities or passage is None or not passage.entities:
             return self._parsed(sentence)
-        doc = self._parsed_text(sentence)
         found = []
         for entity in passage.entities:
             for match in re.finditer(re.escape(entity.text), sentence):
@@ -181,7 +188,7 @@ class ExtractiveGenerator:
                         text=entity.text, label=entity.label, start=match.start(), end=match.end()
                     )
                 )
-        return set_entities(doc, found)
+        return self._with_entities(sentence, tuple(found))
 
     def read(self, query: str) -> Question:
         return read_question(query, self.parse, self.noun_kind)

@@ -65,7 +65,7 @@ _ONE_WORD = {
     for word, (forms, particle) in PHRASAL_VERBS.items()
     for form in forms.split()
 }
-_PARTICLES = tuple(f" {particle}" for particle in {p for _, p in _ONE_WORD})
+_PARTICLES = tuple(f" {particle}" for particle in sorted({p for _, p in _ONE_WORD}))
 _PHRASAL = re.compile(rf"\b([A-Za-z]+) ({'|'.join(p.strip() for p in _PARTICLES)})\b", re.I)
 
 

@@ -8,6 +8,7 @@ import re
 from dataclasses import dataclass, replace
 
 from index.text import chunk_sentences
+from qa.claims import longest_first
 from qa.dates import long_date_or_blank
 from qa.extractive import (
     Candidate,
@@ -164,7 +165,7 @@ def names_covered(
 
 def outlets_of(passages: list[Passage]) -> list[str]:
     """The passages' outlets, longest name first (so "The Verge" is tried before "Verge")."""
-    return sorted({p.source for p in passages if p.source}, key=len, reverse=True)
+    return longest_first({p.source for p in passages if p.source})
 
 
 def names_outlet(text: str, outlet: str) -> bool:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.claims import fact_clauses, supports
+from qa.claims import fact_clauses, longest_first, supports
 from qa.dates import long_date_or_blank
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
@@ -280,7 +280,7 @@ def _named_outlet(text: str, outlets: list[str]) -> str:
 def _claim(text: str, outlets: list[str]) -> str:
     """The claim without the outlet and the framing ("Does the X article suggest that")."""
     for outlet in outlets:
-        for name in {outlet, outlet.split(" | ")[0].strip()}:
+        for name in longest_first({outlet, outlet.split(" | ")[0].strip()}):
             text = re.sub(rf"\b{re.escape(name)}(?:'s)?", " ", text, flags=re.I)
     # a capitalised word inside the question is part of a name ("the United States")
     text = _FRAMING.sub(

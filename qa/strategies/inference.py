@@ -24,7 +24,7 @@ from dataclasses import replace
 import numpy as np
 
 from index.text import chunk_sentences
-from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, supports
+from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, longest_first, supports
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question
 from qa.spans import same_name
@@ -189,7 +189,7 @@ def _claims(text: str, passages: list[Passage]) -> list[tuple[str, frozenset[str
 
 def _claim_text(part: str, outlets: list[str]) -> str:
     for outlet in outlets:
-        for name in {outlet, outlet.split(" | ")[0].strip()}:
+        for name in longest_first({outlet, outlet.split(" | ")[0].strip()}):
             part = re.sub(rf"['‘’]?\b{re.escape(name)}\b['‘’]?(?:'s)?", " ", part, flags=re.I)
     part = _WH_PHRASE.sub(" ", part)
     part = _FRAMING.sub(" ", part)
