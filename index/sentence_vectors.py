@@ -10,9 +10,9 @@ engine looks each candidate up before embedding it.
 The file is content-addressed: each record is the 64-bit BLAKE2b digest of a text and
 that text's vector. A lookup is by the text itself, so an ingest that changes the chunks
 never makes a stored vector wrong (the vectors of texts no chunk holds any more are only
-dead weight). A vector read back is the one the model gives that text, up to the 1e-6
-by which ONNX Runtime's result depends on the other texts of its batch, so answers are
-the same with or without the file except where that tips a near-tie.
+dead weight). A vector read back is the one the model gives that text (ONNX Runtime gives
+a text the same vector, to the bit, alone or in any batch: measured), so answers are the
+same with or without the file.
 
 Two files in the index folder, appended in step under an exclusive lock (so a server
 warming in the background and a ``newsdesk warm`` at the same time interleave whole

@@ -4,8 +4,8 @@ An extractive answer weighs the candidate sentences of its passages by their sim
 to the question; embedding them was most of a factoid's time. ``warm_sentence_vectors``
 embeds every candidate text of every chunk (``extractive.candidate_texts``: the same
 texts an answer would embed) that the index folder's ``index.sentence_vectors`` file
-does not hold yet, and stores them. Answers are the same with or without it (but for a
-near-tie tipped by the 1e-6 by which a vector depends on its batch); their speed is not.
+does not hold yet, and stores them. Answers are the same with or without it (a text's vector
+does not depend on the batch it was embedded in); their speed is not.
 
 ``newsdesk warm`` runs it at full speed. ``newsdesk serve`` runs it in the background
 (``NEWSDESK_WARM=0`` turns that off) resting as long as it works, so that on a small
