@@ -162,7 +162,12 @@ class SentenceVectors:
             )
         except (OSError, ValueError) as exc:
             if self.path.exists():
-                log.warning("cannot read the stored sentence vectors %s (%s)", self.path, exc)
+                log.warning(
+                    "cannot read the stored sentence vectors %s (%s): answers are the same, "
+                    "only slower; `newsdesk warm` stores them again",
+                    self.path,
+                    exc,
+                )
             return empty, None
         return keys[:rows], vectors
 

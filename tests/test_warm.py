@@ -83,6 +83,19 @@ def test_garbage_in_place_of_the_file_reads_as_empty(tmp_path: Path) -> None:
     assert store.lookup(["x"])[0] is not None
 
 
+def test_a_lost_keys_file_reads_as_empty_says_how_to_mend_it_and_the_next_append_does(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    SentenceVectors(tmp_path, "model-a").add(["x."], vectors(1))
+    (tmp_path / FILE_NAME.replace(".bin", ".keys")).unlink()
+    store = SentenceVectors(tmp_path, "model-a")
+    assert len(store) == 0 and store.lookup(["x."]) == [None]
+    assert "newsdesk warm" in caplog.text
+    store.add(["x."], vectors(1, seed=2))
+    store.refresh()
+    assert len(store) == 1 and np.array_equal(store.lookup(["x."])[0], vectors(1, seed=2)[0])  # type: ignore[arg-type]
+
+
 def test_what_another_writer_appends_is_seen_within_the_check_interval(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
