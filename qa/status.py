@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
+from index import embedding
 from index.errors import IndexNotBuiltError, NewsdeskError
 from index.nlp import ENTITIES_KEY, decode_entities
+from index.sentence_vectors import stored_count
 from index.settings import Settings
 from index.stats import IndexStats, index_stats
 from qa.engine import Engine, get_engine
@@ -83,7 +85,9 @@ _cache: dict[Settings, tuple[Engine, IndexInfo]] = {}
 
 
 def index_info(settings: Settings | None = None) -> IndexInfo:
-    """What the index holds; read again only when the engine was reopened after a change.
+    """What the index holds; read again only when the engine was reopened after a change
+    (but for the count of stored sentence vectors, which a warm-up running meanwhile
+    raises: two file sizes, read every time).
 
     Raises ``IndexNotBuiltError`` before anything is indexed, and the store's own error
     (e.g. a Chroma server that does not answer) when it cannot be read.
@@ -94,7 +98,9 @@ def index_info(settings: Settings | None = None) -> IndexInfo:
     with _lock:
         cached = _cache.get(key)
         if cached is not None and cached[0] is engine:
-            return cached[1]
+            info = cached[1]
+            stored = stored_count(settings.index_dir, embedding.model_name(settings))
+            return replace(info, stats=replace(info.stats, sentence_vectors=stored))
     info = IndexInfo(stats=index_stats(settings), documents=_documents(engine))
     with _lock:
         _cache[key] = (engine, info)

@@ -203,3 +203,16 @@ def test_index_info_lists_articles_newest_first_with_their_names(settings: Setti
     assert not any(name.startswith("[") for name in names)  # decoded, not the stored JSON
     state = health(settings)
     assert state.ok and state.to_dict()["documents"] == 5
+
+
+def test_the_index_tab_counts_vectors_a_warm_up_stores_meanwhile(settings: Settings) -> None:
+    import numpy as np
+
+    from index import embedding
+    from index.sentence_vectors import SentenceVectors
+    from qa import index_info
+
+    before = index_info(settings).stats.sentence_vectors
+    store = SentenceVectors(settings.index_dir, embedding.model_name(settings))
+    store.add(["A sentence no article holds.", "Nor this one."], np.ones((2, 384), np.float32))
+    assert index_info(settings).stats.sentence_vectors == before + 2
