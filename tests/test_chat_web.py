@@ -120,10 +120,7 @@ def test_a_question_sent_before_the_last_answer_finished_is_answered_after_it(
     server: tuple[str, Path],
     browser,  # noqa: F811
 ) -> None:  # type: ignore[no-untyped-def]
-    context = browser.new_context()
-    page = context.new_page()
-    page.goto(server[0] + "/")
-    page.wait_for_selector("#nd-question textarea", timeout=60_000)
+    page, _ = open_chat(browser, server[0])  # a page of its own: no conversation kept
     ask_in_page(page, HELICOPTERS)
     page.locator("#nd-chat").get_by_text(HELICOPTERS).wait_for(timeout=60_000)
     ask_in_page(page, KABULOV)  # the first answer is still being composed
@@ -132,7 +129,7 @@ def test_a_question_sent_before_the_last_answer_finished_is_answered_after_it(
     chat = page.locator("#nd-chat").inner_text()
     assert chat.index(HELICOPTERS) < chat.index(KABULOV) < chat.index("destabilise")
     assert "four" in chat.lower()
-    context.close()
+    page.close()
 
 
 def test_export_downloads_markdown_whose_sources_match_the_cards(

@@ -417,24 +417,9 @@ def test_a_sentence_two_articles_share_keeps_each_article_s_entities() -> None:
         analyze=analyze, idf=idf, embed_many=embed_many, parse=load_nlp(), parse_text=load_parser()
     )
     sentence = "Jordan met Warner in Austin."
-    base = Passage(
-        chunk_id="a",
-        text=sentence,
-        title="A",
-        source="Wire",
-        date="2023-10-01",
-        url="",
-        file="a.txt",
-        doc_id="a",
-        score=1.0,
-    )
-    as_person = replace(base, entities=(Entity(text="Jordan", label="PERSON", start=0, end=6),))
-    as_country = replace(
-        base,
-        chunk_id="b",
-        doc_id="b",
-        entities=(Entity(text="Jordan", label="GPE", start=0, end=6),),
-    )
+    jordan = Entity(text="Jordan", label="PERSON", start=0, end=6)
+    as_person = replace(passage(1, sentence), entities=(jordan,))
+    as_country = replace(passage(2, sentence), entities=(replace(jordan, label="GPE"),))
     first = finder.parse_sentence(sentence, as_person)
     second = finder.parse_sentence(sentence, as_country)
     assert [(e.text, e.label_) for e in first.ents] == [("Jordan", "PERSON")]

@@ -40,6 +40,17 @@ def generator() -> ExtractiveGenerator:
     return ExtractiveGenerator(analyze=analyze, idf=idf, embed_many=embed_many, parse=load_nlp())
 
 
+def all_alike() -> ExtractiveGenerator:
+    """A finder whose vectors find every sentence as close to the question as can be: for
+    tests of a reading, not of the similarity."""
+    return ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
+        parse=load_nlp(),
+    )
+
+
 @pytest.mark.parametrize(
     ("question", "shape"),
     [
@@ -285,13 +296,7 @@ def test_the_claim_s_event_with_another_value_in_one_place_is_a_no_that_names_it
 def test_a_claim_that_bounds_its_number_is_judged_by_the_number_the_report_gives(
     question: str, verdict: str
 ) -> None:
-    # vectors that find every sentence as close as can be: what is tested is the reading
-    same = ExtractiveGenerator(
-        analyze=analyze,
-        idf=idf,
-        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
-        parse=load_nlp(),
-    )
+    same = all_alike()
     said = "Russia gave Pakistan four combat helicopters."
     answer = same.generate(question, [passage(1, said)])
     assert answer.short_answer == verdict
@@ -299,12 +304,7 @@ def test_a_claim_that_bounds_its_number_is_judged_by_the_number_the_report_gives
 
 
 def test_a_claim_about_what_was_said_is_borne_out_by_any_verb_of_speech() -> None:
-    same = ExtractiveGenerator(
-        analyze=analyze,
-        idf=idf,
-        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
-        parse=load_nlp(),
-    )
+    same = all_alike()
     said = "Envoy Zamir Kabulov said Pakistan was a key regional player to negotiate with."
     question = "Did Kabulov describe Pakistan as a key player to negotiate with?"
     answer = same.generate(question, [passage(1, said)])
@@ -315,12 +315,7 @@ def test_a_claim_about_what_was_said_is_borne_out_by_any_verb_of_speech() -> Non
 
 
 def test_a_phrase_set_before_the_question_s_verb_places_the_claim_and_need_not_be_quoted() -> None:
-    same = ExtractiveGenerator(
-        analyze=analyze,
-        idf=idf,
-        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
-        parse=load_nlp(),
-    )
+    same = all_alike()
     # the deal is the headline's; the article names the buyer by his surname
     report = replace(
         passage(
@@ -383,12 +378,7 @@ def test_a_sentence_with_the_opposite_outcome_is_a_no_that_quotes_it(
 
 
 def test_welcoming_is_the_opposite_of_objecting() -> None:
-    same = ExtractiveGenerator(
-        analyze=analyze,
-        idf=idf,
-        embed_many=lambda texts: [[1.0, 0.0] for _ in texts],
-        parse=load_nlp(),
-    )
+    same = all_alike()
     welcomed = [passage(2, "Pakistan did welcome Russia using its influence on them.")]
     answer = same.generate("Did Pakistan object to Russia using its influence?", welcomed)
     assert answer.text.startswith("No — the report says “welcome”")
