@@ -178,17 +178,22 @@ class ExtractiveGenerator:
         same sentences answer many questions). Its entities are the ones found at ingest
         and stored with the passage: no NER runs at question time. (Passages of an index
         built before entities were stored are parsed with NER.)"""
-        if not self._stored_entities or passage is None or not passage.entities:
+        found = self.entities_in(sentence, passage)
+        if found is None:
             return self._parsed(sentence)
-        found = []
-        for entity in passage.entities:
-            for match in re.finditer(re.escape(entity.text), sentence):
-                found.append(
-                    Entity(
-                        text=entity.text, label=entity.label, start=match.start(), end=match.end()
-                    )
-                )
-        return self._with_entities(sentence, tuple(found))
+        return self._with_entities(sentence, found)
+
+    def entities_in(self, sentence: str, passage: Passage | None) -> tuple[Entity, ...] | None:
+        """Where the passage's stored entities stand in the sentence (each mention; two
+        may overlap), without parsing it; None when entities are not stored and only a
+        parse finds them."""
+        if not self._stored_entities or passage is None or not passage.entities:
+            return None
+        return tuple(
+            Entity(text=entity.text, label=entity.label, start=match.start(), end=match.end())
+            for entity in passage.entities
+            for match in re.finditer(re.escape(entity.text), sentence)
+        )
 
     def read(self, query: str) -> Question:
         return read_question(query, self.parse, self.noun_kind)

@@ -13,7 +13,7 @@ import pytest
 
 from index.nlp import Entity, load_nlp
 from qa.dates import resolve
-from qa.extractive import ExtractiveGenerator
+from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, read_question
 from qa.spans import of_an_agent
 from qa.strategies import comparison
@@ -1245,3 +1245,29 @@ def test_a_sentence_that_points_back_is_quoted_with_the_sentence_it_points_at(
     assert "trying to use the fighting" in answer.text
     assert "weather" not in answer.text
     assert answer.text.count("trying to use the fighting") == 1
+
+
+def test_a_list_parses_no_sentence_with_fewer_than_two_names_of_the_asked_kind() -> None:
+    from index.nlp import load_parser
+    from qa.strategies.listing import _may_enumerate
+
+    finder = ExtractiveGenerator(
+        analyze=analyze, idf=idf, embed_many=embed_many, parse=load_nlp(), parse_text=load_parser()
+    )
+    read = replace(
+        read_question("Which countries attended?", load_nlp()), answer_labels=frozenset({"GPE"})
+    )
+    text = "China and Iran attended. Only India came."
+    stored = replace(
+        passage(1, text),
+        entities=(
+            Entity(text="China", label="GPE", start=0, end=5),
+            Entity(text="Iran", label="GPE", start=10, end=14),
+            Entity(text="India", label="GPE", start=34, end=39),
+        ),
+    )
+    two, one = (Candidate(s, 0, 1.0, 1.0, frozenset()) for s in text.split(". "))
+    assert _may_enumerate(read, two, [stored], finder)
+    assert not _may_enumerate(read, one, [stored], finder)
+    # without stored entities only a parse can tell
+    assert _may_enumerate(read, one, [passage(1, text)], finder)

@@ -74,6 +74,8 @@ def _listing_sentences(
     enumerating: list[tuple[Candidate, list[str]]] = []
     listed: list[tuple[Candidate, list[str]]] = []
     for candidate in read:
+        if candidate not in close and not _may_enumerate(question, candidate, passages, finder):
+            continue
         doc = finder.parse_sentence(candidate.sentence, passages[candidate.passage])
         fresh, enumerates = _new_items(question, doc, finder)
         if enumerates:
@@ -81,6 +83,20 @@ def _listing_sentences(
         elif fresh and candidate in close:
             listed.append((candidate, fresh))
     return enumerating or listed
+
+
+def _may_enumerate(
+    question: Question, candidate: Candidate, passages: list[Passage], finder: ExtractiveGenerator
+) -> bool:
+    """Whether the sentence can hold an enumeration of the asked kind, told without
+    parsing it where the entities are stored: fewer than MIN_ENUMERATED mentions of an
+    entity of the asked labels cannot make one (a list parses up to 12 sentences)."""
+    if not question.answer_labels:
+        return True
+    found = finder.entities_in(candidate.sentence, passages[candidate.passage])
+    if found is None:
+        return True
+    return sum(e.label in question.answer_labels for e in found) >= MIN_ENUMERATED
 
 
 def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tuple[list[str], bool]:
