@@ -1271,3 +1271,12 @@ def test_a_list_parses_no_sentence_with_fewer_than_two_names_of_the_asked_kind()
     assert not _may_enumerate(read, one, [stored], finder)
     # without stored entities only a parse can tell
     assert _may_enumerate(read, one, [passage(1, text)], finder)
+
+
+def test_a_claim_with_no_verb_but_be_needs_its_predicate_said() -> None:
+    same = all_alike()
+    question = "Were the Irish ahead of the All Blacks at half-time?"
+    said = "The All Blacks were leading the Irish at half-time of the quarter-final."
+    assert same.generate(question, [passage(1, said)]).short_answer != "Yes"
+    said = "The Irish were ahead of the All Blacks at half-time of the quarter-final."
+    assert same.generate(question, [passage(1, said)]).short_answer == "Yes"

@@ -243,6 +243,8 @@ def _supports(
         and not _reports_as_asked(question, candidate.sentence, passage, finder)
     ):
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
+    if not _predicate_said(question, own, finder):
+        return False
     if dated and not _dated_within(
         scope, finder.parse_sentence(candidate.sentence, passage), passage, question.focus_lemma
     ):
@@ -539,6 +541,8 @@ def _paraphrases(
         and not _reports_as_asked(question, candidate.sentence, passage, finder)
     ):
         return False
+    if not _predicate_said(question, own, finder):
+        return False  # nor is a predicate ("ahead", "a member") taken on similarity alone
     around = f"{passage.title} {candidate.sentence}"
     subject = finder.terms_of(question.subject)
     for name in names:
@@ -576,6 +580,23 @@ REPORTING_VERBS = frozenset(
 )
 
 _SPEECH_VERBS = REPORTING_VERBS | ATTRIBUTING_VERBS
+
+
+def _predicate_said(question: Question, own: set[str], finder: ExtractiveGenerator) -> bool:
+    """A claim with no verb but "be" stands on its predicate: "Were Ireland ahead …?",
+    "Is Afghanistan a full member …?" — the sentence must say "ahead", "member" (or a
+    reporter's synonym), whatever else of the claim it shares."""
+    if question.focus_lemma:
+        return True
+    asked = finder.parse_question(question.text)
+    root = next((t for t in asked if t.dep_ == "ROOT"), None)
+    if root is None or root.lemma_.lower() != "be":
+        return True
+    predicates = [
+        c for c in root.children if c.dep_ in ("attr", "acomp", "advmod", "oprd") and c.is_alpha
+    ]
+    predicates = [p for p in predicates if p.lower_ not in ("still", "also", "already", "now")]
+    return all(finder.terms_of(p.lemma_) & own or finder.terms_of(p.text) & own for p in predicates)
 
 
 def _reports_as_asked(
