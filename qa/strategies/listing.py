@@ -5,6 +5,11 @@ with its citation.
 The asked kind is an entity label read from the question's head noun ("countries" →
 places, "companies" → organisations); where the noun names no kind, phrases headed by
 the noun itself ("which resolutions"). With no item, the cited sentences stand.
+
+A sentence that enumerates such items — two or more coordinated in one phrase — is what
+a list question asks for: when one scores close to the best sentence, the items come
+from the enumerating sentences only, not from sentences that merely name one item while
+sharing more of the question's words ("the expanded troika … the Moscow format").
 """
 
 from __future__ import annotations
