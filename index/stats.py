@@ -77,5 +77,11 @@ def index_stats(settings: Settings) -> IndexStats:
             "duplicate documents": int(report.get("duplicate_documents", 0)),
             "near-duplicate chunks": int(report.get("duplicate_chunks", 0)),
         },
-        sentence_vectors=stored_count(settings.index_dir, embedding.model_name(settings)),
+        sentence_vectors=stored_vectors(settings),
     )
+
+
+def stored_vectors(settings: Settings) -> int:
+    """How many candidate sentences the index folder holds vectors for (two file sizes:
+    cheap enough to read each time a warm-up may have added some)."""
+    return stored_count(settings.index_dir, embedding.model_name(settings))

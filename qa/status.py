@@ -18,12 +18,10 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from index import embedding
 from index.errors import IndexNotBuiltError, NewsdeskError
 from index.nlp import ENTITIES_KEY, decode_entities
-from index.sentence_vectors import stored_count
 from index.settings import Settings
-from index.stats import IndexStats, index_stats
+from index.stats import IndexStats, index_stats, stored_vectors
 from qa.engine import Engine, get_engine
 from qa.types import outlet_name
 
@@ -97,10 +95,9 @@ def index_info(settings: Settings | None = None) -> IndexInfo:
     key = settings
     with _lock:
         cached = _cache.get(key)
-        if cached is not None and cached[0] is engine:
-            info = cached[1]
-            stored = stored_count(settings.index_dir, embedding.model_name(settings))
-            return replace(info, stats=replace(info.stats, sentence_vectors=stored))
+    if cached is not None and cached[0] is engine:
+        info = cached[1]
+        return replace(info, stats=replace(info.stats, sentence_vectors=stored_vectors(settings)))
     info = IndexInfo(stats=index_stats(settings), documents=_documents(engine))
     with _lock:
         _cache[key] = (engine, info)

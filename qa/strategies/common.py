@@ -170,8 +170,18 @@ def outlets_of(passages: list[Passage]) -> list[str]:
 
 def names_outlet(text: str, outlet: str) -> bool:
     """Whether ``text`` names the outlet ("TechCrunch" for "TechCrunch | Startup News")."""
-    name = outlet.split(" | ")[0].strip()
+    name = _short_name(outlet)
     return bool(name) and re.search(rf"\b{re.escape(name)}\b", text, re.I) is not None
+
+
+def outlet_spellings(outlet: str) -> list[str]:
+    """How a question may write the outlet, longest first: "TechCrunch | Startup News",
+    then "TechCrunch"."""
+    return longest_first({outlet, _short_name(outlet)})
+
+
+def _short_name(outlet: str) -> str:
+    return outlet.split(" | ")[0].strip()
 
 
 def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple[Answer, str]:

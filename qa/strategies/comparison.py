@@ -15,12 +15,19 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.claims import fact_clauses, longest_first, supports
+from qa.claims import fact_clauses, supports
 from qa.dates import long_date_or_blank
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
+from qa.spans import NUMBER_WORDS
 from qa.strategies import factoid
-from qa.strategies.common import cited_lines, names_covered, names_outlet, outlets_of
+from qa.strategies.common import (
+    cited_lines,
+    names_covered,
+    names_outlet,
+    outlet_spellings,
+    outlets_of,
+)
 from qa.types import Answer, Passage
 
 _FRAMING = re.compile(
@@ -100,12 +107,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
 
 
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)
-_NUMBER_WORDS = {
-    w: str(n)
-    for n, w in enumerate(
-        "zero one two three four five six seven eight nine ten eleven twelve".split()
-    )
-}
+# the small numbers a claim writes as words ("six worlds")
+_NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items() if n <= 12}
 
 
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
@@ -280,7 +283,7 @@ def _named_outlet(text: str, outlets: list[str]) -> str:
 def _claim(text: str, outlets: list[str]) -> str:
     """The claim without the outlet and the framing ("Does the X article suggest that")."""
     for outlet in outlets:
-        for name in longest_first({outlet, outlet.split(" | ")[0].strip()}):
+        for name in outlet_spellings(outlet):
             text = re.sub(rf"\b{re.escape(name)}(?:'s)?", " ", text, flags=re.I)
     # a capitalised word inside the question is part of a name ("the United States")
     text = _FRAMING.sub(

@@ -24,11 +24,11 @@ from dataclasses import replace
 import numpy as np
 
 from index.text import chunk_sentences
-from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, longest_first, supports
+from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, supports
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question
 from qa.spans import same_name
-from qa.strategies.common import cited_lines, names_outlet, outlets_of
+from qa.strategies.common import cited_lines, names_outlet, outlet_spellings, outlets_of
 from qa.types import Answer, Passage
 
 # At least two claims, and at least half of them, need evidence (a sentence within
@@ -189,7 +189,7 @@ def _claims(text: str, passages: list[Passage]) -> list[tuple[str, frozenset[str
 
 def _claim_text(part: str, outlets: list[str]) -> str:
     for outlet in outlets:
-        for name in longest_first({outlet, outlet.split(" | ")[0].strip()}):
+        for name in outlet_spellings(outlet):
             part = re.sub(rf"['‘’]?\b{re.escape(name)}\b['‘’]?(?:'s)?", " ", part, flags=re.I)
     part = _WH_PHRASE.sub(" ", part)
     part = _FRAMING.sub(" ", part)

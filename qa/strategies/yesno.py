@@ -10,6 +10,7 @@ A yes/no question is never answered with a bare sentence.
 
 from __future__ import annotations
 
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -237,14 +238,8 @@ def _supports(
             doc = finder.parse_sentence(candidate.sentence, passage)
             if not (terms <= subject and _named_by_role(name, doc, passage)):
                 return False
-    if (
-        focus
-        and not focus <= own
-        and not _reports_as_asked(question, candidate.sentence, passage, finder)
-    ):
+    if not _action_said(question, focus, own, candidate.sentence, passage, finder):
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
-    if not _predicate_said(question, own, finder):
-        return False
     if dated and not _dated_within(
         scope, finder.parse_sentence(candidate.sentence, passage), passage, question.focus_lemma
     ):
@@ -535,14 +530,8 @@ def _paraphrases(
     names, numbers = _claim_names_and_numbers(question, found, finder)
     own = finder.same_terms(found, candidate.sentence)
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
-    if (
-        focus
-        and not focus <= own
-        and not _reports_as_asked(question, candidate.sentence, passage, finder)
-    ):
-        return False
-    if not _predicate_said(question, own, finder):
-        return False  # nor is a predicate ("ahead", "a member") taken on similarity alone
+    if not _action_said(question, focus, own, candidate.sentence, passage, finder):
+        return False  # nor is a verb or a predicate ("ahead", "a member") taken on similarity
     around = f"{passage.title} {candidate.sentence}"
     subject = finder.terms_of(question.subject)
     for name in names:
@@ -580,6 +569,22 @@ REPORTING_VERBS = frozenset(
 )
 
 _SPEECH_VERBS = REPORTING_VERBS | ATTRIBUTING_VERBS
+
+
+def _action_said(
+    question: Question,
+    focus: set[str],
+    own: set[str],
+    sentence: str,
+    passage: Passage,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """Whether the sentence (its terms ``own``) says what the claim does: its verb
+    (``focus``), any verb of speech for a claim about what was said, and for a claim with
+    no verb but "be", its predicate."""
+    if focus and not focus <= own and not _reports_as_asked(question, sentence, passage, finder):
+        return False
+    return _predicate_said(question, own, finder)
 
 
 def _predicate_said(question: Question, own: set[str], finder: ExtractiveGenerator) -> bool:
@@ -724,10 +729,9 @@ def _another_value(
     if _names_missing([n for n in names if n not in gaps], candidate, passage, found, finder):
         return None
     gap_text = gaps[0] if gaps else gaps_n[0].text
-    bound = _bound(gaps_n[0]) if gaps_n else ""
-    if bound:  # "more than ten": the bound's words are the value's, not the event's
-        before = gaps_n[0].doc[max(0, gaps_n[0].i - 2) : gaps_n[0].i].text
-        gap_text = f"{before} {gap_text}"
+    bound = _bound(gaps_n[0]) if gaps_n else None
+    if bound is not None:  # "more than ten": the bound's words are the value's, not the event's
+        gap_text = f"{bound.words} {gap_text}"
     own = finder.same_terms(found, candidate.sentence) | finder.same_terms(found, passage.title)
     if not _covers_all_but(found, own, finder.terms_of(gap_text)):
         return None
@@ -746,11 +750,11 @@ def _another_value(
         if any(same_name(shown, n) or _mentioned(n, shown) for n in question.names):
             continue
         if _same_slot(gap, rival, finder):
-            if bound:
+            if bound is not None:
                 asked_value, said_value = number_value(gap.text), number_value(rival.text)
                 if asked_value is None or said_value is None:
                     continue
-                return OtherValue(shown, _COMPARE[bound](said_value, asked_value))
+                return OtherValue(shown, bound.holds(said_value, asked_value))
             return OtherValue(shown, within_bound=False)
     return None
 
@@ -766,33 +770,37 @@ class OtherValue:
 
 # "more than ten", "at least 5", "under 100": the words before a number that make a
 # claim about a range, read backwards from the number
-_BOUNDS = {
-    ("than", "more"): ">",
-    ("than", "greater"): ">",
-    ("over",): ">",
-    ("above",): ">",
-    ("least", "at"): ">=",
-    ("than", "fewer"): "<",
-    ("than", "less"): "<",
-    ("under",): "<",
-    ("below",): "<",
-    ("most", "at"): "<=",
-}
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    ">": lambda said, asked: said > asked,
-    ">=": lambda said, asked: said >= asked,
-    "<": lambda said, asked: said < asked,
-    "<=": lambda said, asked: said <= asked,
+_BOUNDS: dict[tuple[str, ...], Callable[[float, float], bool]] = {
+    ("than", "more"): operator.gt,
+    ("than", "greater"): operator.gt,
+    ("over",): operator.gt,
+    ("above",): operator.gt,
+    ("least", "at"): operator.ge,
+    ("than", "fewer"): operator.lt,
+    ("than", "less"): operator.lt,
+    ("under",): operator.lt,
+    ("below",): operator.lt,
+    ("most", "at"): operator.le,
 }
 
 
-def _bound(number: Any) -> str:
-    """The comparison the words before a number put on it ("more than ten" → ">")."""
-    before = [t.lower_ for t in reversed(number.doc[max(0, number.i - 2) : number.i])]
-    for words, bound in _BOUNDS.items():
+@dataclass(frozen=True)
+class Bound:
+    """What the words before a claim's number make of it: ``holds(said, asked)``, and
+    the two words read (left out of the claim's coverage with the number)."""
+
+    holds: Callable[[float, float], bool]
+    words: str
+
+
+def _bound(number: Any) -> Bound | None:
+    """The comparison the words before a number put on it ("more than ten": >)."""
+    window = number.doc[max(0, number.i - 2) : number.i]
+    before = [t.lower_ for t in reversed(window)]
+    for words, holds in _BOUNDS.items():
         if tuple(before[: len(words)]) == words:
-            return bound
-    return ""
+            return Bound(holds, window.text)
+    return None
 
 
 def _number_in(number: str, text: str) -> bool:
