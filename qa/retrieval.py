@@ -391,6 +391,7 @@ def _passage(lexical: LexicalIndex, row: int, score: float) -> Passage:
         doc_id=str(meta.get("doc_id", "")),
         score=round(score, 4),
         entities=decode_entities(meta.get(ENTITIES_KEY), text),
+        position=int(meta.get("chunk_index", -1)),
     )
 
 

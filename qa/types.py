@@ -32,6 +32,7 @@ class Passage:
     doc_id: str = ""
     score: float = 0.0
     entities: tuple[Entity, ...] = ()
+    position: int = -1  # the chunk's place in its article (0 first), -1 when unknown
 
     @property
     def outlet(self) -> str:

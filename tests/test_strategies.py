@@ -1280,3 +1280,51 @@ def test_a_claim_with_no_verb_but_be_needs_its_predicate_said() -> None:
     assert same.generate(question, [passage(1, said)]).short_answer != "Yes"
     said = "The Irish were ahead of the All Blacks at half-time of the quarter-final."
     assert same.generate(question, [passage(1, said)]).short_answer == "Yes"
+
+
+def _speech(position: int, text: str) -> Passage:
+    return replace(passage(1, text), chunk_id=f"chunk-1-{position}", position=position)
+
+
+def test_what_someone_said_goes_on_through_the_remarks_the_article_attributes_to_them(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        _speech(
+            0,
+            "The talks are stalling. This was announced on Thursday by Foreign Minister "
+            "Anna Berg, opening the summit in Oslo.\n\n"
+            '"Casualties are rising on both sides," she said. '
+            "The hall was decorated with flags of every member state. "
+            '"We ask both parties to sign the accord," the minister added.',
+        ),
+        _speech(
+            1,
+            '"Further delays are unacceptable to us all." '
+            "She urged an end to the fighting before spring, Berg said. "
+            'Diplomat Karl Ode said: "The summit will fail without money."',
+        ),
+    ]
+    told = generator.generate("What did Anna Berg say when she opened the summit?", passages)
+    assert "announced on Thursday" in told.text
+    for remark in ("Casualties", "sign the accord", "delays are unacceptable", "spring"):
+        assert remark in told.text
+    # neither what the article tells in its own voice, nor another speaker's remarks
+    assert "flags" not in told.text and "fail without money" not in told.text
+    assert told.text.index("Casualties") < told.text.index("spring")
+
+
+def test_a_quotation_no_later_attribution_gives_to_the_speaker_is_left_out(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        _speech(
+            0,
+            "Foreign Minister Anna Berg said on Thursday that the talks in Oslo were stalling. "
+            '"Casualties are rising on both sides," she said. '
+            '"Our farmers cannot sell their grain." '
+            "Delegates from nine countries attended the closing dinner.",
+        )
+    ]
+    told = generator.generate("What did Anna Berg say about the talks in Oslo?", passages)
+    assert "Casualties" in told.text and "grain" not in told.text

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
 from qa.question import Question
+from qa.strategies import account
 from qa.strategies.common import names_covered
 from qa.types import Answer, Passage
 
@@ -26,6 +27,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
+    said = account.answer(question, found.candidates, passages, finder)
+    if said is not None:
+        return said
     chosen = _close_sentences(question, found, passages, finder)
     ordered = sorted(chosen, key=lambda c: (c.passage, _position(c, passages)))
     return compose(question.full, [(c.sentence, passages[c.passage], c.score) for c in ordered])

@@ -16,6 +16,7 @@ import numpy as np
 
 from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal
 from qa.question import Question, asks_about_everything
+from qa.strategies import account
 from qa.strategies.common import opening_sentences, topic_evidence, where_from
 from qa.types import Answer, Passage
 
@@ -37,6 +38,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = topic_evidence(question, passages, finder)
     if isinstance(found, Answer):
         return found
+    said = account.answer(question, found.candidates, passages, finder)
+    if said is not None:
+        return said
     pool = [
         c for c in found.candidates if not c.pair and c.score >= MIN_RELEVANCE * found.best.score
     ]
