@@ -56,6 +56,15 @@ def tied_to_noun(doc: Any, start: int, noun: str) -> bool:
     Bajwa", "Foreign Minister Rabbani"), or inside it. "Which army chief did Lavrov
     meet?" is not answered by "Prime Minister Imran Khan and the country's army chief"."""
     lemma = noun.lower().rstrip("s")
+    titles = title_tokens(doc, start, qualified=False)
+    return any(t.lemma_.lower().rstrip("s") == lemma for t in titles)
+
+
+def title_tokens(doc: Any, start: int, qualified: bool = True) -> list[Any]:
+    """The name starting at token ``start`` with the words that title it: its title
+    ("Foreign Minister", "army chief"), a noun in apposition and, if ``qualified``, the
+    words that qualify those ("Russian", "Pakistan's")."""
+    linked = ("compound", "amod", "poss") if qualified else ("compound",)
     ent = next((e for e in doc.ents if e.start <= start < e.end), None)
     root = ent.root if ent is not None else doc[start]
     near = [*(ent or [root]), *(t for t in root.children if t.dep_ in ("appos", "compound"))]
@@ -63,8 +72,8 @@ def tied_to_noun(doc: Any, start: int, noun: str) -> bool:
         near.append(root.head)
     near += [t for t in root.head.children if t.dep_ == "appos" and root.dep_ != "conj"]
     for token in list(near):
-        near += [t for t in token.children if t.dep_ == "compound"]
-    return any(t.lemma_.lower().rstrip("s") == lemma for t in near)
+        near += [t for t in token.children if t.dep_ in linked]
+    return near
 
 
 def description_spans(doc: Any, names: Iterable[str]) -> list[tuple[str, int]]:

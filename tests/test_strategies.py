@@ -1328,3 +1328,30 @@ def test_a_quotation_no_later_attribution_gives_to_the_speaker_is_left_out(
     ]
     told = generator.generate("What did Anna Berg say about the talks in Oslo?", passages)
     assert "Casualties" in told.text and "grain" not in told.text
+
+
+def test_an_inventory_names_each_person_the_articles_give_the_asked_role_once() -> None:
+    finder = all_alike()
+    passages = [
+        passage(
+            1,
+            "Russian Foreign Minister Sergey Lavrov met Foreign Minister Anna Berg in Oslo. "
+            "Prime Minister Olav Dahl did not attend the talks.",
+        ),
+        passage(
+            2,
+            "Foreign Minister Sergei Lavrov later flew home. "
+            "Norwegian Foreign Minister Anna Berg thanked him.",
+        ),
+    ]
+    told = finder.generate("Which foreign ministers appear in these articles?", passages)
+    assert told.short_answer == "Sergey Lavrov, Anna Berg"  # one name per person, in order
+    assert "Dahl" not in told.short_answer  # a minister, but not a foreign one
+    # on a role, a nationality is denied only by a title giving another one
+    norwegian = finder.generate(
+        "Which Norwegian prime ministers are named in these reports?", passages
+    )
+    assert norwegian.short_answer == "Olav Dahl"
+    # on a plain noun for people, the nationality is the kind: a title must give it
+    officials = finder.generate("Which Norwegian officials are named in these reports?", passages)
+    assert officials.short_answer == "Anna Berg"
