@@ -618,6 +618,19 @@ def test_a_timeline_inside_one_article_follows_the_dates_its_sentences_state(
     assert [line.split(" — ")[0] for line in lines] == ["November 2016", "March 2019", "2020"]
 
 
+def test_a_bare_year_holding_the_article_s_day_sorts_at_that_day(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The 2023 prize talks ended with a prize for the chemists.", day="2023-10-04"),
+        passage(2, "On Monday the prize talks gave a prize to the doctors.", day="2023-10-02"),
+    ]
+    timeline = generator.generate("Give me a timeline of the prize talks", passages)
+    lines = timeline.text.splitlines()
+    # "2023" in a 4 October article is no earlier than Monday 2 October
+    assert [line.split(" — ")[0] for line in lines] == ["Monday, 2 October 2023", "2023"]
+
+
 def test_events_of_one_day_keep_their_article_s_order(generator: ExtractiveGenerator) -> None:
     passages = [
         passage(

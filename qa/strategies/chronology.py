@@ -41,6 +41,7 @@ def _events(
         seen.add(candidate.sentence)
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
+        published = day_key(passage.date)
         stated = None
         for entity in doc.ents:
             if entity.label_ != "DATE":
@@ -48,15 +49,27 @@ def _events(
             resolved = resolve(entity.text, passage.date)
             key = sort_key(resolved.text) if resolved else None
             if resolved and key:
-                stated = (key, resolved.text)
+                stated = (_within(key, published), resolved.text)
                 break
         if stated is None:
-            key = day_key(passage.date)
-            if key is None:
+            if published is None:
                 continue
-            stated = (key, f"{long_date_or_blank(passage.date)} (published)")
+            stated = (published, f"{long_date_or_blank(passage.date)} (published)")
         out.append((stated[0], stated[1], candidate))
     return out
+
+
+def _within(
+    stated: tuple[int, int, int], published: tuple[int, int, int] | None
+) -> tuple[int, int, int]:
+    """Where a stated date sorts: a year or a month that holds the article's day sorts
+    at that day ("2023" in a 4 October 2023 article is no earlier than a 2 October
+    event), anything finer where it says."""
+    if published is None:
+        return stated
+    year, month, day = stated
+    holds = year == published[0] and (month == 0 or (month == published[1] and day == 0))
+    return published if holds else stated
 
 
 def _position(candidate: Candidate, passages: list[Passage]) -> int:
