@@ -53,6 +53,22 @@ def fact_clauses(question: str, sources: frozenset[str] = frozenset()) -> list[s
     return parts if len(parts) > 1 else []
 
 
+_EVENT_SPLIT = re.compile(r"\s+(?:before|after)\s+", re.I)
+_YES_NO_START = re.compile(r"^\W*(?:did|does|do|was|were|is|are|has|have|had)\b", re.I)
+MIN_EVENT_WORDS = 3
+
+
+def event_clauses(question: str) -> list[str]:
+    """The two events a yes/no question orders ("Was X fired before Y agreed to Z?"):
+    each can then find its own article. Read from the words, before any parse."""
+    if not _YES_NO_START.match(question):
+        return []
+    parts = _EVENT_SPLIT.split(question.rstrip("?"), maxsplit=1)
+    if len(parts) != 2 or any(len(p.split()) < MIN_EVENT_WORDS for p in parts):
+        return []
+    return parts
+
+
 @dataclass(frozen=True)
 class Support:
     """A passage's sentence closest to one claim, and how close it is."""

@@ -510,16 +510,9 @@ def _asked_noun(wh_token: Any) -> str:
                 break
             return noun
     if wh_token.lower_ in ("what", "which") and wh_token.i + 1 < len(wh_token.doc):
-        # the first noun after the wh-word, past a nationality that qualifies it ("Which
-        # Russian officials …" parsed with "Which" as a pronoun of its own)
-        # and the words between ("Which Norwegian prime ministers …")
-        doc = wh_token.doc
-        nationality = doc[wh_token.i + 1].ent_type_ in ("NORP", "GPE")
-        for following in doc[wh_token.i + 1 : wh_token.i + 5]:
-            if following.pos_ == "NOUN" and following.dep_ != "ROOT":
-                return str(following.text)
-            if not nationality or following.dep_ not in ("amod", "compound"):
-                break
+        following = wh_token.doc[wh_token.i + 1]
+        if following.pos_ == "NOUN" and following.dep_ != "ROOT":
+            return str(following.text)
     return ""
 
 

@@ -33,7 +33,7 @@ from index.lexical import LexicalIndex
 from index.nlp import ENTITIES_KEY, decode_entities
 from index.store import ChunkStore, Metadata
 from index.text import find_dates, fold, jaccard, word_shingles
-from qa.claims import fact_clauses
+from qa.claims import event_clauses, fact_clauses
 from qa.question import asks_about_everything, asks_for_latest
 from qa.types import Passage
 
@@ -183,7 +183,8 @@ def hybrid_search(
         clause_specs.append((clause, restricted))
         if clause != query:
             outlet_specs.append((query, restricted))
-    claim_specs = [(part, filters) for part in fact_clauses(query, cues.sources)]
+    claims = fact_clauses(query, cues.sources) or event_clauses(query)
+    claim_specs = [(part, filters) for part in claims]
     specs = [*clause_specs, *outlet_specs, *claim_specs, (query, filters)]
     whole = len(specs) - 1  # the whole question's lane
     latest = asks_for_latest(query)

@@ -1368,3 +1368,40 @@ def test_an_inventory_names_each_person_the_articles_give_the_asked_role_once() 
     # on a plain noun for people, the nationality is the kind: a title must give it
     officials = finder.generate("Which Norwegian officials are named in these reports?", passages)
     assert officials.short_answer == "Anna Berg"
+
+
+def _two_events() -> list[Passage]:
+    return [
+        passage(1, "Acme launched its new phone on 3 March 2023 after a long delay."),
+        passage(2, "Beta opened its first store in Oslo on 10 March 2023."),
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "verdict"),
+    [
+        ("Did Acme launch its new phone before Beta opened its first store?", "Yes"),
+        ("Did Acme launch its new phone after Beta opened its first store?", "No"),
+        ("Did Beta open its first store before Acme launched its new phone?", "No"),
+    ],
+)
+def test_whether_one_event_came_before_another_is_told_by_the_dates_each_is_given(
+    generator: ExtractiveGenerator, question: str, verdict: str
+) -> None:
+    told = generator.generate(question, _two_events())
+    assert told.short_answer == verdict
+    assert "3 March 2023" in told.text and "10 March 2023" in told.text
+    assert len(told.citations) == 2
+
+
+def test_an_event_the_articles_do_not_date_leaves_the_order_unanswered(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Acme launched its new phone after a long delay."),
+        passage(2, "Beta opened its first store in Oslo on 10 March 2023."),
+    ]
+    told = generator.generate(
+        "Did Acme launch its new phone before Beta opened its first store?", passages
+    )
+    assert told.short_answer not in ("Yes", "No")

@@ -16,8 +16,10 @@ from qa.question import Question, Shape
 from qa.strategies import (
     chronology,
     comparison,
+    event_order,
     explain,
     factoid,
+    inventory,
     listing,
     summary,
     when,
@@ -50,9 +52,22 @@ STRATEGIES: dict[Shape, Strategy] = {
 }
 
 
+# "Which Russian officials are mentioned in these articles?" is read as a list, a factoid
+# or, when the parser takes "Which" for a pronoun, an explanation
+INVENTORY_SHAPES = frozenset({"list", "factoid", "explain"})
+
+
 def answer_by_shape(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer:
-    if question.shape == "yesno" and comparison.orders_reports(question, passages):
-        return comparison.answer(question, passages, finder)
+    if question.shape in ("yesno", "comparison"):
+        if question.shape == "yesno" and comparison.orders_reports(question, passages):
+            return comparison.answer(question, passages, finder)
+        ordered = event_order.answer(question, passages, finder)
+        if ordered is not None:
+            return ordered
+    if question.shape in INVENTORY_SHAPES:
+        people = inventory.answer(question, passages, finder)
+        if people is not None:
+            return people
     return STRATEGIES.get(question.shape, _sentences)(question, passages, finder)

@@ -42,13 +42,23 @@ NATIONALITY_LABELS = frozenset({"NORP", "GPE"})
 _US = frozenset({"us", "usa", "america", "american", "united states", "u.s", "u.s.a"})
 
 
-def asks(question: Question) -> bool:
-    """Whether a list question asks for the people of a kind the articles mention."""
-    return (
-        question.shape == "list"
-        and bool(question.head_noun)
-        and bool(_INVENTORY.search(question.text))
-    )
+def asked_kind(question: Question, finder: ExtractiveGenerator) -> Any:
+    """The noun an inventory question asks for ("officials" in "Which Pakistani officials
+    are named in these reports?"), or None when the question is no inventory. Read here,
+    past the words that qualify it, because the small parser often takes "Which" before
+    an adjective for a pronoun of its own."""
+    if question.wh not in ("which", "what") or not _INVENTORY.search(question.text):
+        return None
+    doc = finder.parse_question(question.text)
+    wh = next((t for t in doc if t.lower_ == question.wh), None)
+    if wh is None or wh.i + 1 >= len(doc):
+        return None
+    for token in doc[wh.i + 1 : wh.i + 5]:
+        if token.pos_ == "NOUN":
+            return token
+        if token.dep_ not in ("amod", "compound"):
+            return None
+    return None
 
 
 def answer(
@@ -56,8 +66,7 @@ def answer(
 ) -> Answer | None:
     """The people of the asked kind, or None when no passage names one (the list
     strategy then answers as for any list)."""
-    doc = finder.parse_question(question.text)
-    noun = next((t for t in doc if t.lower_ == question.head_noun.lower()), None)
+    noun = asked_kind(question, finder)
     if noun is None:
         return None
     role = noun.lemma_.lower()

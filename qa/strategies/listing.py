@@ -21,7 +21,6 @@ from typing import Any
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
-from qa.strategies import inventory
 from qa.strategies.common import readable
 from qa.types import Answer, Passage
 
@@ -37,10 +36,6 @@ MIN_ENUMERATED = 2  # new items coordinated in one phrase make an enumeration
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
-    if inventory.asks(question):
-        people = inventory.answer(question, passages, finder)
-        if people is not None:
-            return people
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)

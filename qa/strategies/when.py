@@ -16,7 +16,7 @@ from typing import Any
 
 from index.text import chunk_sentences
 from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
-from qa.extractive import Candidate, ExtractiveGenerator, refusal
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import DATE_LABELS, Question
 from qa.spans import entity_spans, mentions, new_to
 from qa.strategies.common import lead_answer, readable
@@ -46,6 +46,29 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
+    told = _from_evidence(question, found, passages, finder)
+    return told if told is not None else finder.answer_from(found, passages)
+
+
+def event_date(
+    question: Question, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer | None:
+    """The date of the question's event from a sentence where its subject does the asked
+    action, or from a headline that reports it; None otherwise (no fallback to any
+    sentence's date or to a publication date): a date another comparison rests on."""
+    found = finder.evidence(question, passages)
+    if isinstance(found, str) or not question.subject:
+        return None
+    return _from_evidence(question, found, passages, finder, own_action_only=True)
+
+
+def _from_evidence(
+    question: Question,
+    found: Evidence,
+    passages: list[Passage],
+    finder: ExtractiveGenerator,
+    own_action_only: bool = False,
+) -> Answer | None:
     # sentences where the question's subject does the asked action come first, then those
     # that do not give the action to another, then the headline that reports it
     docs = [(c, finder.parse_sentence(c.sentence, passages[c.passage])) for c in readable(found)]
@@ -58,7 +81,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         if dated is not None:
             return dated
     headline = _reported_in_headline(question, passages, finder)
-    if headline is not None:
+    if headline is not None or own_action_only:
         return headline
     dated = _dated_answer(question, candidates, passages, finder, weights)
     if dated is not None:
