@@ -1405,3 +1405,53 @@ def test_an_event_the_articles_do_not_date_leaves_the_order_unanswered(
         "Did Acme launch its new phone before Beta opened its first store?", passages
     )
     assert told.short_answer not in ("Yes", "No")
+
+
+def _described_reports() -> list[Passage]:
+    return [
+        replace(
+            passage(
+                1, "The summit preview says the pipeline deal will be signed.", day="2018-02-20"
+            ),
+            title="Preview of the Oslo summit",
+        ),
+        replace(
+            passage(
+                2, "The talks report says the pipeline deal was signed in Oslo.", day="2021-04-07"
+            ),
+            title="Report on the Oslo talks",
+        ),
+        replace(
+            passage(
+                3, "A pipeline deal is said to be signed, the preview claims.", day="2021-05-01"
+            ),
+            title="Another preview",
+        ),
+    ]
+
+
+def test_both_reports_a_question_describes_are_each_checked_for_the_claim(
+    generator: ExtractiveGenerator,
+) -> None:
+    told = generator.generate(
+        "Do both the preview of the Oslo summit and the report on the Oslo talks mention the "
+        "pipeline deal?",
+        _described_reports(),
+    )
+    assert told.short_answer == "Yes"
+    # one citation per report described: the 2018 preview's and the 2021 report's
+    assert sorted(c.title for c in told.citations) == [
+        "Preview of the Oslo summit",
+        "Report on the Oslo talks",
+    ]
+
+
+def test_a_claim_one_described_report_does_not_make_is_no_yes(
+    generator: ExtractiveGenerator,
+) -> None:
+    told = generator.generate(
+        "Do both the preview of the Oslo summit and the report on the Oslo talks mention the "
+        "Moscow embassy?",
+        _described_reports(),
+    )
+    assert told.short_answer != "Yes"

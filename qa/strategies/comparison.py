@@ -28,6 +28,7 @@ from qa.strategies.common import (
     outlet_spellings,
     outlets_of,
 )
+from qa.strategies.described_reports import described_sides
 from qa.types import Answer, Passage
 
 _FRAMING = re.compile(
@@ -45,6 +46,7 @@ _ORDER = re.compile(
 )
 _CONTRAST = re.compile(r"\b(?:while|whereas)\b", re.I)
 _NEGATED = re.compile(r"\b(?:not|never|no|without|fail(?:s|ed|ing)?|lack\w*|n't)\b", re.I)
+ARTICLE_SIDE = "article:"  # a side that is one article a question describes
 OUTLET_WORDS = 6  # "… before 'The Verge' reported …": the outlet opens the second side
 _JUDGEMENT = re.compile(
     r"\b(?:change|changed|consistent|inconsisten\w*|differ\w*|same|similar|contradict\w*)\b", re.I
@@ -67,6 +69,11 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         return _ordered_claims(question, order, passages, outlets, finder)
     found: list[tuple[str, str, Passage, float]] = []  # claim, sentence, passage, score
     sides = _claims_by_side(question.text, outlets)
+    if len(sides) == 1:
+        # "Do both the 2018 preview of Asif's trip and Lavrov's press conference …?"
+        described = described_sides(question, passages, finder)
+        if described:
+            sides = [(question.text, f"{ARTICLE_SIDE}{doc_id}") for doc_id in described]
     shared = _asked_of_each(question, finder) if len({p for p, _ in sides}) < len(sides) else ""
     used: set[str] = set()  # each side's evidence from an article of its own
     for part, side in sides:
@@ -158,6 +165,8 @@ def _on_side(passage: Passage, side: str) -> bool:
     undated article may be of any year)."""
     if not side:
         return True
+    if side.startswith(ARTICLE_SIDE):
+        return (passage.doc_id or passage.chunk_id) == side.removeprefix(ARTICLE_SIDE)
     if side.isdigit():
         return passage.date[:4] in (side, "")
     return passage.source == side
