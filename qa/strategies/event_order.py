@@ -24,7 +24,7 @@ from qa.question import Question
 from qa.strategies import when
 from qa.types import Answer, Passage
 
-ORDER_WORDS = {"before": -1, "after": 1}
+ORDER_WORDS = frozenset({"before", "after"})
 _AUXILIARIES = frozenset({"did", "does", "do", "was", "were", "is", "are", "has", "have", "had"})
 _TENSE_AUX = {"VBD": "did", "VBZ": "does", "VBP": "do"}
 
@@ -49,14 +49,12 @@ def answer(
     if first is None or second is None or not _ordered(first.key, second.key):
         return None
     events = [first, second]
-    holds = (first.key < second.key) == (ORDER_WORDS[word] < 0)
-    parts = [
-        (e.answer.citations[0].quote, _passage(e.answer.citations[0].chunk_id, passages), 1.0)
-        for e in events
-    ]
+    holds = (first.key < second.key) == (word == "before")
+    cited = [e.answer.citations[0] for e in events]  # the sentence that dates each
+    parts = [(c.quote, _passage(c.chunk_id, passages), c.score) for c in cited]
     quoted = compose(question.full, parts)
     number = {c.chunk_id: c.number for c in quoted.citations}
-    numbers = [number[e.answer.citations[0].chunk_id] for e in events]
+    numbers = [number[c.chunk_id] for c in cited]
     relation = "before" if first.key < second.key else "after"
     verdict = "Yes" if holds else "No"
     lines = [

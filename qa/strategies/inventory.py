@@ -10,9 +10,10 @@ with every word of it ("foreign" too); a plain noun for people ("officials", "pe
 presidents") must not be contradicted by the one a title of the person's gives
 ("Russian President …"); a title without one is taken. On a plain noun for people the
 nationality is all the kind says ("Pakistani officials"), so a title of theirs must give
-it ("Pakistani Prime Minister", "Foreign Minister of Pakistan", "Pakistan's army chief"). Each person
-is named once (surnames and spellings of one name merged, the fullest form kept), in the
-passages' order, cited by the sentence that first titles them.
+it ("Pakistani Prime Minister", "Foreign Minister of Pakistan", "Pakistan's army
+chief"). Each person is named once (surnames and spellings of one name merged, the
+fullest form kept), in the passages' order, cited by the sentence that first titles
+them. The question is tried here whatever shape the reader gave it.
 """
 
 from __future__ import annotations
@@ -64,8 +65,8 @@ def asked_kind(question: Question, finder: ExtractiveGenerator) -> Any:
 def answer(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer | None:
-    """The people of the asked kind, or None when no passage names one (the list
-    strategy then answers as for any list)."""
+    """The people of the asked kind, or None when the question is no inventory or no
+    passage names one (the question's shape then decides, as for any question)."""
     noun = asked_kind(question, finder)
     if noun is None:
         return None
