@@ -24,6 +24,7 @@ from typing import Any, Literal
 from index.text import chunk_sentences
 from qa.extractive import Candidate, ExtractiveGenerator, compose
 from qa.question import Question
+from qa.spans import title_tokens
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6  # the anchor and the remarks after it
@@ -131,7 +132,7 @@ def answer(
     )
     if anchor is None:
         return None
-    roles = _roles(anchor.sentence, finder, passages[anchor.passage])
+    roles = _roles(anchor.sentence, names, finder, passages[anchor.passage])
     if attribution(anchor.sentence, passages[anchor.passage], names, roles, finder) != "speaker":
         return None  # the best sentence names them, but says what someone else said
     remarks = _remarks(anchor, names, passages, finder)
@@ -148,7 +149,7 @@ def _remarks(
     """The sentences after the anchor attributed to the speaker, in the article's order.
     A quotation attributed to no one is theirs only when a later sentence attributed to
     them closes it ('"…. We call on both sides …," the minister said')."""
-    roles = _roles(anchor.sentence, finder, passages[anchor.passage])
+    roles = _roles(anchor.sentence, names, finder, passages[anchor.passage])
     gap = 0
     out: list[Said] = []
     quoted: list[Said] = []
@@ -168,11 +169,20 @@ def _remarks(
     return out[: MAX_SENTENCES - 1]
 
 
-def _roles(anchor: str, finder: ExtractiveGenerator, passage: Passage) -> frozenset[str]:
-    """The common nouns the anchor gives the speaker ("minister" in "Russian Foreign
-    Minister Sergey Lavrov"): "the minister added" is then the speaker too."""
+def _roles(
+    anchor: str, names: frozenset[str], finder: ExtractiveGenerator, passage: Passage
+) -> frozenset[str]:
+    """The words the anchor titles the speaker with ("minister" in "Russian Foreign
+    Minister Sergey Lavrov"): "the minister added" is then the speaker too, while "the
+    statement said" is not."""
     doc = finder.parse_sentence(anchor, passage)
-    return frozenset(t.lower_ for t in doc if t.pos_ in ("NOUN", "PROPN"))
+    return frozenset(
+        t.lower_
+        for ent in doc.ents
+        if names & {w.lower_ for w in ent}
+        for t in title_tokens(doc, ent.start)
+        if not (ent.start <= t.i < ent.end)
+    )
 
 
 def _after(anchor: Candidate, passages: list[Passage]) -> list[tuple[str, Passage]]:
