@@ -1333,7 +1333,7 @@ def test_a_quotation_no_later_attribution_gives_to_the_speaker_is_left_out(
     passages = [
         _speech(
             0,
-            "Foreign Minister Anna Berg said on Thursday that the talks in Oslo were stalling. "
+            "Foreign Minister Anna Berg said in a statement that the talks in Oslo were stalling. "
             '"Casualties are rising on both sides," she said. '
             '"Our farmers cannot sell their grain." '
             "Delegates from nine countries attended the closing dinner. "
