@@ -5,6 +5,12 @@ The extractive generator reads the question once (``qa.question``) and hands it 
 sentence finder (``qa.extractive``): it finds the evidence the same way and differs in
 what it makes of it — a short typed answer, a date, "Yes"/"No", a list. A strategy that
 finds nothing better gives the cited sentences themselves; none guesses.
+
+Two readings come before the shape's strategy, because the question reader cannot tell
+them by shape alone: an inventory ("Which foreign ministers appear in these articles?",
+read as a list, a factoid or an explanation depending on the parse) and two events
+ordered by "before"/"after" in a yes/no or comparison question. Each answers only when
+it holds (``None`` otherwise), and the shape's strategy answers the rest.
 """
 
 from __future__ import annotations
