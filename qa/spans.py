@@ -16,6 +16,12 @@ from qa.question import AGE, Question
 MAX_SPAN_WORDS = 9
 
 
+def tokens_text(tokens: Iterable[Any]) -> str:
+    """Parsed tokens as the text wrote them, with their own spacing ("$4.3 billion", not
+    "$ 4.3 billion")."""
+    return "".join(t.text_with_ws for t in tokens).strip()
+
+
 def _words(text: str) -> set[str]:
     return {w for w in re.findall(r"[a-z0-9]+", text.lower()) if len(w) > 1 or w.isdigit()}
 

@@ -135,7 +135,7 @@ def answer(
     roles = _roles(anchor.sentence, names, finder, passages[anchor.passage])
     if attribution(anchor.sentence, passages[anchor.passage], names, roles, finder) != "speaker":
         return None  # the best sentence names them, but says what someone else said
-    remarks = _remarks(anchor, names, passages, finder)
+    remarks = _remarks(anchor, names, roles, passages, finder)
     if not remarks:
         return None
     parts = [(anchor.sentence, passages[anchor.passage], anchor.score)]
@@ -144,12 +144,15 @@ def answer(
 
 
 def _remarks(
-    anchor: Candidate, names: frozenset[str], passages: list[Passage], finder: ExtractiveGenerator
+    anchor: Candidate,
+    names: frozenset[str],
+    roles: frozenset[str],
+    passages: list[Passage],
+    finder: ExtractiveGenerator,
 ) -> list[Said]:
     """The sentences after the anchor attributed to the speaker, in the article's order.
     A quotation attributed to no one is theirs only when a later sentence attributed to
     them closes it ('"…. We call on both sides …," the minister said')."""
-    roles = _roles(anchor.sentence, names, finder, passages[anchor.passage])
     gap = 0
     out: list[Said] = []
     quoted: list[Said] = []

@@ -15,9 +15,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qa.dates import long_date_or_blank
+from qa.dates import MONTHS, long_date_or_blank
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question
+from qa.spans import tokens_text
 from qa.strategies.common import names_outlet, outlets_of
 from qa.types import Passage
 
@@ -48,9 +49,6 @@ REPORT_HEADS = frozenset(
 SIMILARITY_WEIGHT = 0.5
 DESCRIPTION_MARGIN = 0.02
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-_MONTHS = (
-    "january february march april may june july august september october november december"
-).split()
 
 
 def described_sides(
@@ -72,7 +70,7 @@ def described_sides(
     for k, token in enumerate(region):
         left, right = region[:k], region[k + 1 :]
         if token.lower_ == "and" and _names_a_report(left) and _names_a_report(right):
-            descriptions = [_text(left), _text(right)]
+            descriptions = [tokens_text(left), tokens_text(right)]
     if not descriptions:
         return None
     articles = _articles(passages)
@@ -87,10 +85,6 @@ def _names_a_report(tokens: list[Any]) -> bool:
         t.pos_ == "NOUN" and (t.lemma_.lower() in REPORT_HEADS or t.lower_ in REPORT_HEADS)
         for t in tokens
     )
-
-
-def _text(tokens: list[Any]) -> str:
-    return "".join(t.text_with_ws for t in tokens).strip()
 
 
 def _articles(passages: list[Passage]) -> dict[str, list[Passage]]:
@@ -143,7 +137,7 @@ def _allows(description: str, passage: Passage, passages: list[Passage]) -> bool
     years = _YEAR.findall(description)
     if years and passage.date and passage.date[:4] not in years:
         return False
-    months = [i + 1 for i, m in enumerate(_MONTHS) if re.search(rf"\b{m}\b", lower)]
+    months = [i + 1 for i, m in enumerate(MONTHS) if re.search(rf"\b{m}\b", lower)]
     if months and passage.date and int(passage.date[5:7]) not in months:
         return False
     named = [o for o in outlets_of(passages) if names_outlet(description, o)]

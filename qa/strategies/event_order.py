@@ -21,6 +21,7 @@ from typing import Any
 from qa.dates import sort_key
 from qa.extractive import ExtractiveGenerator, compose, with_marker
 from qa.question import Question
+from qa.spans import tokens_text
 from qa.strategies import when
 from qa.types import Answer, Passage
 
@@ -115,7 +116,7 @@ def _split(doc: Any) -> tuple[str, str, str] | None:
         inverted = _asked_when(subordinate, clause)
         if inverted is None:
             return None
-        first = _text(main)
+        first = tokens_text(main)
         return token.lower_, f"When {first[0].lower()}{first[1:]}?", inverted
     return None
 
@@ -130,14 +131,9 @@ def _asked_when(tokens: list[Any], verb: Any) -> str | None:
     if subject is None:
         return None
     if aux is not None:
-        return f"When {aux.lower_} {_text([t for t in tokens if t.i != aux.i])}?"
+        return f"When {aux.lower_} {tokens_text([t for t in tokens if t.i != aux.i])}?"
     helper = _TENSE_AUX.get(verb.tag_)
     if helper is None:
         return None
     words = [verb.lemma_ + verb.whitespace_ if t.i == verb.i else t.text_with_ws for t in tokens]
     return f"When {helper} {''.join(words).strip()}?"
-
-
-def _text(tokens: list[Any]) -> str:
-    """The tokens as written, with their own spacing ("$4.3 billion", not "$ 4.3")."""
-    return "".join(t.text_with_ws for t in tokens).strip()
