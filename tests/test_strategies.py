@@ -390,6 +390,26 @@ def test_a_promise_is_not_a_report_that_it_happened(generator: ExtractiveGenerat
     assert answer.refused
 
 
+def test_a_sentence_without_the_claim_s_number_is_no_yes(generator: ExtractiveGenerator) -> None:
+    passages = [passage(1, "Russia delivered combat helicopters and trainers to Pakistan.")]
+    answer = generator.generate("Did Russia deliver six combat helicopters to Pakistan?", passages)
+    assert answer.short_answer != "Yes"
+
+
+def test_a_number_that_only_says_which_deal_may_stand_before_the_sentence(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = "Ohtani agreed a $700 million deal with the Dodgers. The deal eclipsed Judge's record."
+    answer = generator.generate(
+        "Did the $700 million deal eclipse Judge's record?", [passage(1, said)]
+    )
+    assert answer.short_answer == "Yes"
+    bigger = generator.generate(
+        "Did the deal eclipse Judge's $900 million record?", [passage(1, said)]
+    )
+    assert bigger.short_answer != "Yes"
+
+
 def test_a_sentence_missing_one_of_the_claim_s_names_is_no_yes(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -33,7 +33,11 @@ from qa.synonyms import one_word_verb
 from qa.types import Answer, Passage
 
 SUPPORT_CANDIDATES = 5
-MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms the sentence must cover
+MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms a paraphrase must cover
+# A sentence with the claim's own verb, every name and every number needs less of the
+# rest (question sets: README checks)
+MIN_SUPPORT_COVERAGE = 0.5
+CONTEXT_SENTENCES = 2  # the subject's number may stand this far before its sentence
 MIN_SURNAME = 4  # "Asif" stands for "Khawaja Asif"
 MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
@@ -238,6 +242,8 @@ def _supports(
             doc = finder.parse_sentence(candidate.sentence, passage)
             if not (terms <= subject and _named_by_role(name, doc, passage)):
                 return False
+    if not _numbers_said(question, candidate, passage, found, finder):
+        return False  # "six helicopters" is not borne out by "four helicopters"
     if not _action_said(question, focus, own, candidate.sentence, passage, finder):
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
     if dated and not _dated_within(
@@ -253,7 +259,7 @@ def _supports(
     }
     if not rest:
         return bool(focus) or candidate.coverage >= 0.99
-    return covered(own, rest) >= MIN_OBJECT_COVERAGE
+    return covered(own, rest) >= MIN_SUPPORT_COVERAGE
 
 
 _ASIDES = frozenset({"relcl", "appos", "nmod", "conj", "cc", "acl", "punct", "advmod"})
@@ -495,6 +501,34 @@ def _claim_names_and_numbers(
     return names, numbers
 
 
+def _numbers_said(
+    question: Question,
+    candidate: Candidate,
+    passage: Passage,
+    found: Evidence,
+    finder: ExtractiveGenerator,
+) -> bool:
+    """Every number the claim states is in the sentence (a year may be its article's);
+    one that only says which thing the claim is about ("the $700 million deal" as its
+    subject) may stand in the headline or the sentences just before, as the subject's
+    name may."""
+    _, numbers = _claim_names_and_numbers(question, found, finder)
+    said = _words(f"{candidate.sentence} {passage.date[:4]}")
+    missing = numbers - said
+    if not missing:
+        return True
+    subject = _words(question.subject)
+    if not missing <= subject:
+        return False
+    start = passage.text.find(candidate.sentence[:60])
+    before = split_sentences(passage.text[: max(start, 0)])[-CONTEXT_SENTENCES:]
+    return missing <= _words(" ".join([passage.title, *before]))
+
+
+def _words(text: str) -> set[str]:
+    return {t.lower() for t in re.findall(r"\b\w+\b", text)}
+
+
 def _mentioned(name: str, text: str) -> bool:
     """``text`` names ``name`` as written, by its initials ("US" for "United States": in
     the claim's own sentence a short form is the name), or by the surname alone."""
@@ -527,7 +561,7 @@ def _paraphrases(
     covers most of the rest of it."""
     if candidate.similarity < PARAPHRASE_SIMILARITY:
         return False
-    names, numbers = _claim_names_and_numbers(question, found, finder)
+    names, _ = _claim_names_and_numbers(question, found, finder)
     own = finder.same_terms(found, candidate.sentence)
     focus = finder.terms_of(question.focus_verb or question.focus_lemma)
     if not _action_said(question, focus, own, candidate.sentence, passage, finder):
@@ -539,8 +573,7 @@ def _paraphrases(
         text = around if in_subject else candidate.sentence
         if not _name_in(name, text, finder.same_terms(found, text), finder):
             return False
-    said = {t.lower() for t in re.findall(r"\b\w+\b", f"{candidate.sentence} {passage.date[:4]}")}
-    if not numbers <= said:
+    if not _numbers_said(question, candidate, passage, found, finder):
         return False
     name_terms = {t for n in question.names for t in finder.terms_of(n)}
     rest = {t: w for t, w in found.weights.items() if t not in name_terms and t not in focus}
