@@ -37,6 +37,7 @@ import numpy as np
 
 from index.nlp import Entity, set_entities
 from index.text import chunk_sentences, jaccard, split_sentences, word_shingles
+from qa.announced_list import announces, items_after
 from qa.claims import fact_clauses
 from qa.question import (
     AGE,
@@ -602,8 +603,12 @@ def cite(sentence: str, passage: Passage, numbers: dict[str, int]) -> str:
     return with_marker(with_antecedent(sentence, passage), numbers[passage.chunk_id])
 
 
-def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
+def compose(
+    question: str, parts: list[tuple[str, Passage, float]], *, with_lists: bool = True
+) -> Answer:
     """Write sentences with ``[n]`` markers; citations numbered in order of first use.
+    A sentence announcing a list set out below it is written with the list's items
+    (unless ``with_lists`` is off: the answer gives them already).
     A sentence already quoted from the same passage — alone or inside a pair of
     sentences quoted before it — is not written twice; one that points back at the
     sentence before it ("This was stated by …") is quoted with it."""
@@ -631,13 +636,23 @@ def compose(question: str, parts: list[tuple[str, Passage, float]]) -> Answer:
                 )
             )
         quotes[passage.chunk_id].append(sentence)
-        pieces.append(with_marker(sentence, numbers[passage.chunk_id]))
+        written = with_announced_items(sentence, passage) if with_lists else sentence
+        pieces.append(with_marker(written, numbers[passage.chunk_id]))
     citations = [
         Citation(**{**c.__dict__, "quote": " ".join(quotes[c.chunk_id])}) for c in citations
     ]
     return Answer(
         text=" ".join(pieces), citations=citations, query=question, generator="extractive"
     )
+
+
+def with_announced_items(sentence: str, passage: Passage) -> str:
+    """A sentence that announces a list set out below it ("… the line-up moving
+    forward:") is quoted with the list's items, which are no sentences of their own."""
+    listed = items_after(sentence, passage, [passage]) if announces(sentence) else None
+    if listed is None:
+        return sentence
+    return f"{sentence.rstrip()} {'; '.join(listed.items)}."
 
 
 def with_marker(sentence: str, number: int) -> str:

@@ -516,6 +516,18 @@ def test_a_list_comes_from_the_sentence_that_enumerates_rather_than_from_single_
     assert "Moscow" not in answer.text.split(" — ")[0]
 
 
+def test_a_list_announced_with_a_colon_gives_the_lines_below_it(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "Valve says this will be the Steam Deck line-up from now on:\n\n256GB Steam Deck LCD "
+        "($399)\n\n512GB Steam Deck OLED ($549)\n\nAs a result, older models drop in price."
+    )
+    answer = generator.generate("Which models make up the Steam Deck line-up?", [passage(1, text)])
+    assert answer.short_answer == "256GB Steam Deck LCD ($399); 512GB Steam Deck OLED ($549)"
+    assert answer.text.startswith("256GB Steam Deck LCD ($399); 512GB Steam Deck OLED ($549) [1]")
+
+
 def test_a_request_to_name_things_is_a_list_of_the_named_noun() -> None:
     read = read_question("Name the countries that make up the troika.", load_nlp())
     assert (read.shape, read.head_noun) == ("list", "countries")

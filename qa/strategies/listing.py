@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+from qa.announced_list import AnnouncedList, items_after
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
@@ -39,6 +40,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
+    announced = _announced(found, passages)
+    if announced is not None:
+        return _announced_answer(question, *announced)
     items: dict[str, str] = {}  # lower-case item -> as written
     sources: list[tuple[list[str], tuple[str, Passage, float]]] = []
     for candidate, fresh in _listing_sentences(question, found, passages, finder):
@@ -65,6 +69,34 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     ]
     text = f"{'; '.join(groups)}. — {quoted.text}"
     return replace(quoted, text=text, short_answer=", ".join(items.values()))
+
+
+def _announced(
+    found: Evidence, passages: list[Passage]
+) -> tuple[Candidate, Passage, AnnouncedList] | None:
+    """The best of the sentences close to the best one that announces a list set out
+    below it ("… will be the line-up moving forward:"), with its items."""
+    for candidate in [
+        c for c in found.candidates if c.score >= ENUMERATION_SHARE * found.best.score
+    ]:
+        passage = passages[candidate.passage]
+        listed = items_after(candidate.sentence, passage, passages)
+        if listed is not None:
+            return candidate, passage, listed
+    return None
+
+
+def _announced_answer(
+    question: Question, candidate: Candidate, passage: Passage, listed: AnnouncedList
+) -> Answer:
+    """ "item; item; item [n]. — <the announcing sentence> [n]"."""
+    cited = [(candidate.sentence, passage, candidate.score)]
+    if listed.passage is not passage:
+        cited.append((listed.first, listed.passage, candidate.score))
+    quoted = compose(question.full, cited, with_lists=False)
+    number = next(c.number for c in quoted.citations if c.chunk_id == listed.passage.chunk_id)
+    text = f"{'; '.join(listed.items)} [{number}]. — {quoted.text}"
+    return replace(quoted, text=text, short_answer="; ".join(listed.items))
 
 
 def _listing_sentences(
