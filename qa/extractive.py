@@ -314,7 +314,7 @@ class ExtractiveGenerator:
         setting = self._setting_terms(read, weights)
         candidates = self._candidates(passages, weights, variants, setting)
         candidates.sort(key=lambda c: (-c.lexical, c.passage))
-        candidates = candidates[:breadth]
+        candidates = _once_each(candidates)[:breadth]
         if not candidates:
             return "no sentence in the passages answers it"
         kind = answer_type(read)
@@ -601,6 +601,20 @@ def cite(sentence: str, passage: Passage, numbers: dict[str, int]) -> str:
     """A quoted sentence as an answer line writes it: with the sentence it points back
     at, if any, and the citation marker of its passage (``numbers``: chunk id → [n])."""
     return with_marker(with_antecedent(sentence, passage), numbers[passage.chunk_id])
+
+
+def _once_each(candidates: list[Candidate]) -> list[Candidate]:
+    """Each sentence once, where it scores best: a line that an outlet repeats in every
+    article of a story ("X, the founder of failed exchange FTX, is on trial for …") would
+    otherwise fill every place read in full and keep out the sentences that differ."""
+    seen: set[str] = set()
+    out: list[Candidate] = []
+    for candidate in candidates:
+        key = " ".join(candidate.sentence.split())
+        if key not in seen:
+            seen.add(key)
+            out.append(candidate)
+    return out
 
 
 def compose(

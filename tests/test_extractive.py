@@ -137,6 +137,17 @@ def test_a_second_sentence_is_added_only_when_it_covers_what_the_first_misses(
     assert "Gazprom" in answer.text
 
 
+def test_a_sentence_every_article_repeats_is_read_once(generator: ExtractiveGenerator) -> None:
+    boilerplate = "Bankman-Fried, the founder of exchange FTX, is on trial for fraud."
+    passages = [passage(n, f"{boilerplate} Day {n} of the trial heard a witness.") for n in (1, 2)]
+    passages.append(passage(3, "Bankman-Fried has been found guilty of fraud by the jury."))
+    found = generator.evidence(read("Was Bankman-Fried found guilty of fraud?"), passages)
+    assert not isinstance(found, str)
+    sentences = [c.sentence for c in found.candidates]
+    assert sentences.count(boilerplate) == 1
+    assert "Bankman-Fried has been found guilty of fraud by the jury." in sentences
+
+
 def test_citations_are_numbered_in_order_of_first_use() -> None:
     p1, p2 = passage(1, "One. Two."), passage(2, "Three.")
     answer = compose(

@@ -377,6 +377,18 @@ def test_a_sentence_with_the_opposite_outcome_is_a_no_that_quotes_it(
     assert answer.short_answer != "No"
 
 
+def test_an_outcome_only_asked_about_or_supposed_is_no_opposite() -> None:
+    asked = [passage(1, "The trial will show whether Bankman-Fried is found guilty of fraud.")]
+    answer = all_alike().generate("Was Bankman-Fried acquitted of fraud?", asked)
+    assert answer.short_answer != "No"
+    said = [passage(1, "Bankman-Fried has been found guilty of fraud.")]
+    assert (
+        all_alike()
+        .generate("Was Bankman-Fried acquitted of fraud?", said)
+        .text.startswith("No — the report says “guilty”")
+    )
+
+
 def test_welcoming_is_the_opposite_of_objecting() -> None:
     same = all_alike()
     welcomed = [passage(2, "Pakistan did welcome Russia using its influence on them.")]
@@ -699,6 +711,21 @@ def test_a_summary_groups_sentences_under_their_article_oldest_first(
     answer = generator.generate("Summarize the coverage of the pipeline project", passages)
     assert answer.shape == "summary" and len(answer.citations) == 2
     assert answer.text.index("Dawn, 20 February 2018") < answer.text.index("Reuters, 7 April 2021")
+
+
+def test_a_summary_has_at_least_three_sentences_where_its_article_has_them(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "The pipeline project will carry gas from Karachi to Lahore. "
+        "Gazprom will build the pipeline with Pakistani partners. "
+        "Construction of the pipeline is due to start in March. "
+        "The weather in Moscow was cold."
+    )
+    answer = generator.generate("Summarize the pipeline project", [passage(1, text)])
+    assert answer.shape == "summary"
+    assert "Gazprom" in answer.text and "March" in answer.text
+    assert "weather" not in answer.text
 
 
 def test_a_summary_of_something_no_passage_is_about_is_refused(

@@ -23,6 +23,7 @@ from qa.types import Answer, Passage
 MAX_SENTENCES = 6
 MIN_SENTENCES = 3
 MIN_RELEVANCE = 0.6  # share of the best sentence's score a summary sentence keeps
+FLOOR_RELEVANCE = 0.4  # … to reach MIN_SENTENCES, from the same articles
 REDUNDANT = 0.8  # embedding similarity above which two sentences say the same
 MMR_LAMBDA = 0.7
 
@@ -46,8 +47,27 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     ]
     if not pool:
         pool = [found.best]
+    if len(pool) < MIN_SENTENCES:
+        pool += _more_from_the_same_articles(pool, found.candidates, found.best.score, passages)
     chosen = select(pool, finder)
     return write_by_article(question, chosen, passages)
+
+
+def _more_from_the_same_articles(
+    pool: list[Candidate], candidates: list[Candidate], best: float, passages: list[Passage]
+) -> list[Candidate]:
+    """A summary of one or two sentences is an answer, not a summary: the next best
+    sentences (down to FLOOR_RELEVANCE of the best) of the articles already chosen."""
+    articles = {passages[c.passage].doc_id for c in pool}
+    more = [
+        c
+        for c in candidates
+        if c not in pool
+        and not c.pair
+        and c.score >= FLOOR_RELEVANCE * best
+        and passages[c.passage].doc_id in articles
+    ]
+    return more[: MIN_SENTENCES - len(pool)]
 
 
 def select(pool: list[Candidate], finder: ExtractiveGenerator) -> list[Candidate]:

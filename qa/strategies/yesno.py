@@ -945,6 +945,20 @@ def _named_by_role(
     return False
 
 
+def _conditional(token: Any) -> bool:
+    """Whether the word stands in a clause that is only supposed, asked or possible:
+    "whether he is found guilty", "if they lose", "could lose" (not "would": "said the
+    deadline would be hard" reports what was said)."""
+    for word in [token, *token.ancestors]:
+        if any(
+            (c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless"))
+            or (c.dep_ == "aux" and c.lower_ in ("could", "might", "may"))
+            for c in word.children
+        ):
+            return True
+    return False
+
+
 def _says_the_opposite(
     question: Question,
     found: Evidence,
@@ -977,6 +991,8 @@ def _says_the_opposite(
     said = [t for t in sentence if opposite in finder.terms_of(t.text) | finder.terms_of(t.lemma_)]
     if not said or any(c.dep_ == "neg" for t in said for c in [*t.children, *t.head.children]):
         return ""
+    if all(_conditional(t) for t in said):
+        return ""  # "whether he is found guilty" reports no verdict
     names, _ = _claim_names_and_numbers(question, found, finder)
     if _names_missing(names, candidate, passage, found, finder):
         return ""
