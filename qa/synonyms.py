@@ -43,6 +43,7 @@ back support endorse
 express convey offer
 clinch reach strike
 ready willing prepared
+beat defeat win victory
 """
 
 

@@ -16,7 +16,7 @@ from qa.dates import resolve
 from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, read_question
 from qa.spans import of_an_agent
-from qa.strategies import comparison
+from qa.strategies import comparison, contest
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
 
@@ -1517,3 +1517,59 @@ def test_a_claim_one_described_report_does_not_make_is_no_yes(
         _described_reports(),
     )
     assert told.short_answer != "Yes"
+
+
+def test_a_result_told_from_the_other_side_answers_who_won(generator: ExtractiveGenerator) -> None:
+    beaten = [passage(1, "Germany beat the USMNT 3-1 in Hartford on Saturday.")]
+    assert (
+        generator.generate("Did the USMNT beat Germany in Hartford?", beaten).short_answer == "No"
+    )
+    assert (
+        generator.generate("Did Germany beat the USMNT in Hartford?", beaten).short_answer == "Yes"
+    )
+    defeat = [passage(1, "Fans saw the 3-1 defeat for the USMNT against Germany in Hartford.")]
+    assert (
+        generator.generate("Did the USMNT beat Germany in Hartford?", defeat).short_answer == "No"
+    )
+
+
+def test_what_a_clause_says_of_the_winner_does_not_name_the_loser(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = [passage(1, "It was Galatasaray, who beat United at Old Trafford in October.")]
+    answer = generator.generate("Did Manchester United beat Galatasaray at Old Trafford?", said)
+    assert answer.short_answer == "No" and answer.citations
+
+
+def test_one_side_s_last_word_is_not_another_side_s_name(generator: ExtractiveGenerator) -> None:
+    said = [passage(1, "Ohio State beat Penn State 20-12 at home on Saturday.")]
+    assert generator.generate("Did Penn State beat Ohio State?", said).short_answer == "No"
+
+
+def test_a_result_only_needed_or_supposed_is_no_result(generator: ExtractiveGenerator) -> None:
+    said = [passage(1, "Alabama must beat Georgia in the SEC championship on Saturday.")]
+    assert generator.generate("Did Alabama beat Georgia?", said).short_answer != "Yes"
+
+
+def test_a_win_over_someone_else_says_nothing_of_the_asked_contest(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = [passage(1, "Galatasaray beat Copenhagen, a week after they played United at home.")]
+    asked = generator.read("Did Manchester United beat Galatasaray at home?")
+    assert contest.answer(asked, said, generator) is None
+
+
+def test_reports_of_two_results_between_the_sides_leave_the_question_open(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = [
+        passage(1, "The Braves beat the Phillies in Game 2 at home."),
+        passage(2, "The Phillies beat the Braves in Game 2 at home."),
+    ]
+    asked = generator.read("Did the Braves beat the Phillies in Game 2?")
+    assert contest.answer(asked, said, generator) is None
+
+
+def test_two_sides_asked_together_are_not_read_as_one_result() -> None:
+    asked = read_question("Did the Raiders and the Panthers both win their first game?", load_nlp())
+    assert contest.read_contest(asked, all_alike()) is None

@@ -22,6 +22,7 @@ from qa.question import Question, Shape
 from qa.strategies import (
     chronology,
     comparison,
+    contest,
     event_order,
     explain,
     factoid,
@@ -72,6 +73,9 @@ def answer_by_shape(
         ordered = event_order.answer(question, passages, finder)
         if ordered is not None:
             return ordered
+        result = contest.answer(question, passages, finder)
+        if result is not None:
+            return result
     if question.shape in INVENTORY_SHAPES:
         people = inventory.answer(question, passages, finder)
         if people is not None:

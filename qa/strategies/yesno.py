@@ -163,7 +163,7 @@ def _scene_terms(question: Question, scope: Scope, finder: ExtractiveGenerator) 
     return finder.terms_of(" ".join(t.text for t in doc if t.i in aside)) - claim
 
 
-def _dated_within(scope: Scope, doc: Any, passage: Passage, focus_lemma: str) -> bool:
+def dated_within(scope: Scope, doc: Any, passage: Passage, focus_lemma: str) -> bool:
     """The sentence dates the claim's action inside the asked period; a sentence giving
     no date is read as of its article's day."""
     if scope.period is None:
@@ -238,7 +238,7 @@ def _supports(
         where, text = (
             (around, f"{passage.title} {candidate.sentence}") if in_subject else (own, sentence)
         )
-        if not (all(_named(term, where) for term in terms) or _mentioned(name, text)):
+        if not (all(_named(term, where) for term in terms) or mentioned(name, text)):
             doc = finder.parse_sentence(candidate.sentence, passage)
             if not (terms <= subject and _named_by_role(name, doc, passage)):
                 return False
@@ -246,7 +246,7 @@ def _supports(
         return False  # "six helicopters" is not borne out by "four helicopters"
     if not _action_said(question, focus, own, candidate.sentence, passage, finder):
         return False  # the claim's action, in the sentence (a verb no passage uses: none)
-    if dated and not _dated_within(
+    if dated and not dated_within(
         scope, finder.parse_sentence(candidate.sentence, passage), passage, question.focus_lemma
     ):
         return False
@@ -371,7 +371,7 @@ def subject_agrees(
             return True
         said = _phrase_of(subject)
         if wanted & finder.terms_of(said) or any(
-            _mentioned(name, said) for name in question.names if name in question.subject
+            mentioned(name, said) for name in question.names if name in question.subject
         ):
             return True
     return False
@@ -487,7 +487,7 @@ def _attributed_names(question: Question, finder: ExtractiveGenerator) -> set[st
 
 def _in_article(name: str, passage: Passage) -> bool:
     """The passage or its headline names ``name``, if need be by its surname alone."""
-    return _mentioned(name, f"{passage.title}\n{passage.text}")
+    return mentioned(name, f"{passage.title}\n{passage.text}")
 
 
 def _claim_names_and_numbers(
@@ -529,7 +529,7 @@ def _words(text: str) -> set[str]:
     return {t.lower() for t in re.findall(r"\b\w+\b", text)}
 
 
-def _mentioned(name: str, text: str) -> bool:
+def mentioned(name: str, text: str) -> bool:
     """``text`` names ``name`` as written, by its initials ("US" for "United States": in
     the claim's own sentence a short form is the name), or by the surname alone."""
     surname = name.split()[-1] if len(name.split()) > 1 else ""
@@ -543,7 +543,7 @@ def _mentioned(name: str, text: str) -> bool:
 
 def _name_in(name: str, text: str, terms: set[str], finder: ExtractiveGenerator) -> bool:
     wanted = finder.terms_of(name)
-    return (bool(wanted) and all(_named(term, terms) for term in wanted)) or _mentioned(name, text)
+    return (bool(wanted) and all(_named(term, terms) for term in wanted)) or mentioned(name, text)
 
 
 def _paraphrases(
@@ -749,13 +749,13 @@ def _another_value(
     # the claim may hold there
     own_text = f"{passage.title}\n{passage.text}"
     numbers = [t for t in asked if t.like_num and t.ent_type_ != "DATE"]
-    gaps = [n for n in names if not _mentioned(n, own_text)]
+    gaps = [n for n in names if not mentioned(n, own_text)]
     gaps_n = [t for t in numbers if not _number_in(t.lower_, own_text)]
     if len(gaps) + len(gaps_n) != 1 or len(names) < 1 + len(gaps):
         return None
     for other in passages:
         text = f"{other.title}\n{other.text}"
-        if all(_mentioned(n, text) for n in names) and all(
+        if all(mentioned(n, text) for n in names) and all(
             _number_in(t.lower_, text) for t in numbers
         ):
             return None
@@ -780,7 +780,7 @@ def _another_value(
         rivals = [t for t in sentence if t.pos_ == "PROPN" and t.ent_iob_ in ("B", "O")]
     for rival in rivals:
         shown = _value_phrase(sentence, rival)
-        if any(same_name(shown, n) or _mentioned(n, shown) for n in question.names):
+        if any(same_name(shown, n) or mentioned(n, shown) for n in question.names):
             continue
         if _same_slot(gap, rival, finder):
             if bound is not None:
