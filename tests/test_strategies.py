@@ -1573,3 +1573,17 @@ def test_reports_of_two_results_between_the_sides_leave_the_question_open(
 def test_two_sides_asked_together_are_not_read_as_one_result() -> None:
     asked = read_question("Did the Raiders and the Panthers both win their first game?", load_nlp())
     assert contest.read_contest(asked, all_alike()) is None
+
+
+def test_a_person_the_sentence_titles_with_another_role_is_not_the_one_asked_for(
+    generator: ExtractiveGenerator,
+) -> None:
+    khan = [passage(1, "Foreign Minister Sergei Lavrov met Pakistani Prime Minister Imran Khan.")]
+    asked = "Who is the Afghan foreign minister that met Lavrov?"
+    assert generator.generate(asked, khan).short_answer != "Imran Khan"
+    prime = [passage(1, "Foreign Minister Sergei Lavrov met Afghan Prime Minister Ashraf Ghani.")]
+    assert generator.generate(asked, prime).short_answer != "Ashraf Ghani"
+    rabbani = [
+        passage(1, "Foreign Minister Sergei Lavrov met Afghan Foreign Minister Salahuddin Rabbani.")
+    ]
+    assert generator.generate(asked, rabbani).short_answer == "Salahuddin Rabbani"

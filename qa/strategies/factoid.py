@@ -11,7 +11,7 @@ names are not answers. With no span, the cited sentence stands on its own.
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from qa.claims import fact_clauses
@@ -33,6 +33,13 @@ from qa.spans import (
 )
 from qa.strategies import inference
 from qa.strategies.common import capitalised, lead_answer, names_covered, readable
+from qa.strategies.inventory import (
+    NATIONALITY_LABELS,
+    PEOPLE_NOUNS,
+    country_key,
+    has_role,
+    title_of,
+)
 from qa.types import Answer, Passage
 
 # With no short answer picked out, a sentence covering this much of the question's
@@ -155,15 +162,77 @@ def short_answer(
                 if not of_an_agent(doc, i, is_action)
             ]
             tiers.append(by_distance(names, doc, question.focus_lemma, finder.terms_of))
+    asked_role = _asked_role(question, finder)
     for spans in tiers:
         fresh = [
             text
-            for text, _ in spans
-            if new_to(question, text, finder.terms_of) and not repeats_person(question, doc, text)
+            for text, start in spans
+            if new_to(question, text, finder.terms_of)
+            and not repeats_person(question, doc, text)
+            and not (asked_role and _titled_otherwise(asked_role, doc, start))
         ]
         if fresh:
             return fresh[0]
     return ""
+
+
+@dataclass(frozen=True)
+class Role:
+    """The role a who-question asks for: "Afghan foreign minister" → minister, with
+    "foreign", of Afghanistan."""
+
+    noun: str
+    words: frozenset[str]
+    countries: frozenset[str]
+
+
+def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
+    """The role of the person asked for: "Who is the Afghan foreign minister that …?",
+    "Which Pakistani official …?"."""
+    if "PERSON" not in question.answer_labels:
+        return None
+    doc = finder.parse_question(question.text)
+    noun = None
+    if question.wh == "who" and question.wh_role == "attr":
+        root = next((t for t in doc if t.dep_ == "ROOT"), None)
+        noun = next(
+            (
+                c
+                for c in (root.children if root is not None else [])
+                if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"
+            ),
+            None,
+        )
+    elif question.head_noun:
+        noun = next((t for t in doc if t.text == question.head_noun and t.pos_ == "NOUN"), None)
+    if noun is None or noun.lemma_.lower() in PEOPLE_NOUNS:
+        return None
+    modifiers = [t for t in noun.children if t.dep_ in ("amod", "compound", "nmod")]
+    return Role(
+        noun=noun.lemma_.lower(),
+        words=frozenset(
+            t.lemma_.lower() for t in modifiers if t.ent_type_ not in NATIONALITY_LABELS
+        ),
+        countries=frozenset(
+            country_key(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS
+        ),
+    )
+
+
+def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
+    """Whether the sentence titles the person at ``start`` with another role than the
+    asked one: a nationality other than the asked one ("Pakistani Prime Minister Imran
+    Khan" for an Afghan minister), or the asked noun without the asked words ("Prime
+    Minister" for a foreign minister). A person the sentence gives no title is not."""
+    ent = next((e for e in doc.ents if e.start <= start < e.end), None)
+    if ent is None or ent.label_ != "PERSON":
+        return False
+    title = title_of(doc, ent)
+    countries = {country_key(t.text) for t in title if t.ent_type_ in NATIONALITY_LABELS}
+    if role.countries and countries and not role.countries & countries:
+        return True
+    words = {t.lemma_.lower() for t in title}
+    return role.noun in words and not has_role(title, role.noun, set(role.words))
 
 
 def _called(spans: list[tuple[str, int]], doc: Any, question: Question) -> list[tuple[str, int]]:

@@ -72,7 +72,7 @@ def answer(
         return None
     role = noun.lemma_.lower()
     modifiers = [t for t in noun.children if t.dep_ in ("amod", "compound", "nmod")]
-    nationalities = {_country(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS}
+    nationalities = {country_key(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS}
     role_words = {t.lemma_.lower() for t in modifiers if t.ent_type_ not in NATIONALITY_LABELS}
     people: list[_Person] = []
     for passage in passages:
@@ -81,12 +81,12 @@ def answer(
             for ent in parsed.ents:
                 if ent.label_ != "PERSON":
                     continue
-                title = _title(parsed, ent)
+                title = title_of(parsed, ent)
                 person = _person(people, ent.text.strip())
                 person.countries |= {
-                    _country(t.text) for t in title if t.ent_type_ in NATIONALITY_LABELS
+                    country_key(t.text) for t in title if t.ent_type_ in NATIONALITY_LABELS
                 }
-                if person.sentence is None and _has_role(title, role, role_words):
+                if person.sentence is None and has_role(title, role, role_words):
                     person.sentence, person.passage = sentence, passage
     # "Pakistani officials": the nationality is the kind, so a title must give it;
     # "US presidents": the role is, and a title with no nationality does not say no
@@ -136,7 +136,7 @@ def _person(people: list[_Person], name: str) -> _Person:
     return people[-1]
 
 
-def _title(parsed: Any, ent: Any) -> list[Any]:
+def title_of(parsed: Any, ent: Any) -> list[Any]:
     """The words that title a name, without the name: "Russian Foreign Minister",
     "Foreign Minister of Pakistan", "Pakistan's army chief"."""
     title = [t for t in title_tokens(parsed, ent.start) if t.i < ent.start or t.i >= ent.end]
@@ -151,14 +151,14 @@ def _title(parsed: Any, ent: Any) -> list[Any]:
     return title + of
 
 
-def _has_role(title: list[Any], role: str, role_words: set[str]) -> bool:
+def has_role(title: list[Any], role: str, role_words: set[str]) -> bool:
     words = {t.lemma_.lower() for t in title}
     if role in PEOPLE_NOUNS:
         return any(t.pos_ in ("NOUN", "PROPN") for t in title)
     return role in words and role_words <= words
 
 
-def _country(word: str) -> str:
+def country_key(word: str) -> str:
     """A nationality or country word's key: "Pakistani" and "Pakistan's" are one country."""
     word = re.sub(r"['’]s$", "", word.lower()).strip(".")
     return "us" if word in _US else word[:5]
