@@ -1587,3 +1587,24 @@ def test_a_person_the_sentence_titles_with_another_role_is_not_the_one_asked_for
         passage(1, "Foreign Minister Sergei Lavrov met Afghan Foreign Minister Salahuddin Rabbani.")
     ]
     assert generator.generate(asked, rabbani).short_answer == "Salahuddin Rabbani"
+
+
+def test_another_value_in_a_supposed_clause_is_no_no(generator: ExtractiveGenerator) -> None:
+    said = [passage(1, "Rivals may trade players if Ohtani signs with the Blue Jays this winter.")]
+    assert generator.generate("Did Ohtani sign with the Yankees?", said).short_answer != "No"
+
+
+def test_another_place_for_another_thing_is_no_no() -> None:
+    generator = all_alike()
+    said = [
+        passage(
+            1,
+            "Russia and Pakistan decided to continue the joint tactical exercises "
+            "'Friendship'. Back in December, a trilateral meeting between representatives of "
+            "Russia, China and Pakistan was held in Moscow.",
+        )
+    ]
+    asked = "Were the 'Friendship' joint tactical exercises with Pakistan held in Dagestan?"
+    assert generator.generate(asked, said).short_answer != "No"
+    same = "Was the trilateral meeting of Russia, China and Pakistan held in Beijing?"
+    assert generator.generate(same, said).short_answer == "No"

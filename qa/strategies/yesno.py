@@ -419,6 +419,10 @@ def _contradicts(
         return False
     asked = finder.parse_question(question.text)
     sentence = finder.parse_sentence(candidate.sentence, passage)
+    if _supposed(sentence, question):
+        return False  # "if Ohtani signs with the Blue Jays" says nothing of where he signed
+    if _other_thing_does_it(sentence, asked, question, finder):
+        return False  # "a meeting was held in Moscow" is not where the exercises were held
     around = set(candidate.terms) | finder.same_terms(found, passage.title)
     missing = [
         e
@@ -684,6 +688,8 @@ def _replaces_one_value(
     if not _covers_all_but(found, own, finder.terms_of(gap.text)):
         return False
     sentence = finder.parse_sentence(candidate.sentence, passage)
+    if _supposed(sentence, question) or _other_thing_does_it(sentence, asked, question, finder):
+        return False
     return any(
         other.label_ == gap.label_
         and other.root.dep_ == "pobj"
@@ -744,6 +750,9 @@ def _another_value(
     if candidate.similarity < VALUE_SIMILARITY or question.negated:
         return None
     asked = finder.parse_question(question.text)
+    sentence = finder.parse_sentence(candidate.sentence, passage)
+    if _supposed(sentence, question) or _other_thing_does_it(sentence, asked, question, finder):
+        return None
     names, _ = _claim_names_and_numbers(question, found, finder)
     # the values the sentence's own passage lacks; and no passage may name them all, or
     # the claim may hold there
@@ -943,6 +952,38 @@ def _named_by_role(
         if re.search(pattern + re.escape(surname) + r"\b", passage.text, re.I):
             return True
     return False
+
+
+def _other_thing_does_it(
+    doc: Any, asked: Any, question: Question, finder: ExtractiveGenerator
+) -> bool:
+    """Whether the claim's verb has, in the sentence, a subject that is another kind of
+    thing than the claim's: both common nouns, of different words."""
+    claim_verbs = [t for t in asked if t.lemma_.lower() == question.focus_lemma]
+    wanted = next(
+        (c for v in claim_verbs for c in v.children if c.dep_ in ("nsubj", "nsubjpass")),
+        # "Were the exercises held in …?" hangs the verb on its subject
+        next((v.head for v in claim_verbs if v.dep_ == "acl"), None),
+    )
+    if wanted is None or wanted.pos_ != "NOUN":
+        return False
+    for verb in doc:
+        if verb.lemma_.lower() != question.focus_lemma:
+            continue
+        said = next((c for c in verb.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+        if said is None or said.pos_ != "NOUN":
+            return False
+        return not finder.terms_of(said.lemma_) & (
+            finder.terms_of(wanted.lemma_) | finder.terms_of(question.subject)
+        )
+    return False
+
+
+def _supposed(doc: Any, question: Question) -> bool:
+    """Whether every use of the claim's verb in the sentence is only supposed, asked or
+    possible ("if Ohtani signs with the Blue Jays"): such a sentence contradicts nothing."""
+    verbs = [t for t in doc if question.focus_lemma and t.lemma_.lower() == question.focus_lemma]
+    return bool(verbs) and all(_conditional(v) for v in verbs)
 
 
 def _conditional(token: Any) -> bool:
