@@ -88,9 +88,17 @@ def answer(
         return None
     won, best = verdicts[0]
     verdict = "Yes" if won == contest.wins else "No"
+    if won:
+        outcome = f"{contest.side} won"
+    else:
+        outcome = f"{contest.other} won" if contest.other else f"{contest.side} lost"
     passage = passages[best.passage]
     return lead_answer(
-        question.full, verdict, verdict, [(best.sentence, passage, best.score)], finder
+        question.full,
+        f"{verdict} — {outcome}",
+        verdict,
+        [(best.sentence, passage, best.score)],
+        finder,
     )
 
 
