@@ -490,6 +490,22 @@ def _asked_noun(wh_token: Any) -> str:
     if wh_token.dep_ == "det" and wh_token.head.pos_ in ("NOUN", "PROPN"):
         return str(wh_token.head.text)
     if wh_token.lower_ == "how":
+        doc = wh_token.doc
+        sized = re.match(
+            r"(?:big|large|high|small|hefty)\s+an?\s+(?:[\w-]+\s+){0,2}?([a-z]+)\b",
+            doc[wh_token.i + 1 :].text.lower(),
+        )
+        if sized:  # "How big a posting fee …": the fee
+            noun = next(
+                (
+                    t
+                    for t in doc[wh_token.i + 3 : wh_token.i + 7]
+                    if t.pos_ == "NOUN" and t.dep_ != "compound"
+                ),
+                None,
+            )
+            if noun is not None:
+                return str(noun.text)
         # The noun right after "how many/much" (adjectives and compounds allowed):
         # "helicopters" of "how many Mi-35 helicopters", none in "how much will it cost".
         doc = wh_token.doc
@@ -541,6 +557,8 @@ def _answer_kind(
     ):
         return NUMBER_LABELS | DATE_LABELS, True, False  # a duration: "four days"
     if re.search(r"\bhow (?:long|far|big|large|tall|high|heavy|wide|deep)\b", lower):
+        if head and noun_kind is not None and noun_kind(head) == {"MONEY"}:
+            return frozenset({"MONEY"}), True, False  # "How big a posting fee …?"
         return frozenset({"QUANTITY", "CARDINAL"}), True, False
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", lower):
         if re.search(
@@ -677,7 +695,10 @@ def _shape(
     if wh == "when" or (labels and labels <= DATE_LABELS):
         return "when"
     if wh in ("why",) or (
-        wh == "how" and not re.search(r"\bhow (?:many|much|old|long|far)\b", lower)
+        wh == "how"
+        and not re.search(
+            r"\bhow (?:many|much|old|long|far|big|large|tall|high|heavy|wide|deep)\b", lower
+        )
     ):
         return "explain"
     plural_head = (

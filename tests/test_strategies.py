@@ -1608,3 +1608,25 @@ def test_another_place_for_another_thing_is_no_no() -> None:
     assert generator.generate(asked, said).short_answer != "No"
     same = "Was the trilateral meeting of Russia, China and Pakistan held in Beijing?"
     assert generator.generate(same, said).short_answer == "No"
+
+
+def _money(noun: str) -> frozenset[str]:
+    return frozenset({"MONEY"}) if noun.startswith("fee") else frozenset()
+
+
+def test_how_big_a_thing_of_money_asks_an_amount_of_that_thing() -> None:
+    asked = "How big a posting fee did the Dodgers have to pay?"
+    read = read_question(asked, load_nlp(), noun_kind=_money)
+    assert read.shape == "factoid" and read.head_noun == "fee"
+    assert read.required and read.answer_labels == {"MONEY"}
+
+
+def test_an_amount_of_something_else_is_no_answer() -> None:
+    fees = ExtractiveGenerator(
+        analyze=analyze, idf=idf, embed_many=embed_many, parse=load_nlp(), noun_kind=_money
+    )
+    asked = "How big a fee did the Dodgers pay for Yamamoto?"
+    contract = [passage(1, "The Dodgers signed Yamamoto for $325 million over 12 years.")]
+    assert fees.generate(asked, contract).refused
+    fee = [passage(1, "The Dodgers will pay Yamamoto's club a $50.6 million fee.")]
+    assert fees.generate(asked, fee).short_answer == "$50.6 million"

@@ -126,6 +126,8 @@ def short_answer(
         tiers.append(counted_spans(doc, question.counted, finder.terms_of))
     elif question.required and question.answer_labels:
         spans = entity_spans(doc, question.answer_labels)
+        if not _names_the_asked_noun(question, doc, finder):
+            spans = []  # "$325 million" of a contract is no posting fee
         if question.duration:
             spans = [(text, i) for text, i in spans if DURATION.search(text)]
         tiers.append(spans)
@@ -233,6 +235,21 @@ def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
         return True
     words = {t.lemma_.lower() for t in title}
     return role.noun in words and not has_role(title, role.noun, set(role.words))
+
+
+# nouns that name no particular amount: "How much money …?", "What amount …?"
+_ANY_AMOUNT = frozenset({"money", "amount", "sum", "figure", "number", "cash"})
+
+
+def _names_the_asked_noun(question: Question, doc: Any, finder: ExtractiveGenerator) -> bool:
+    """Whether the sentence says what the asked amount is of ("fee" for "How big a
+    posting fee …?", "fine" for "What fine …?"): an amount in a sentence that does not is
+    another amount."""
+    noun = question.head_noun
+    if not noun or question.counted or noun.lower() in _ANY_AMOUNT:
+        return True
+    wanted = finder.terms_of(noun)
+    return not wanted or any(finder.terms_of(t.text) & wanted for t in doc)
 
 
 def _called(spans: list[tuple[str, int]], doc: Any, question: Question) -> list[tuple[str, int]]:
