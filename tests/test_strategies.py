@@ -1630,3 +1630,13 @@ def test_an_amount_of_something_else_is_no_answer() -> None:
     assert fees.generate(asked, contract).refused
     fee = [passage(1, "The Dodgers will pay Yamamoto's club a $50.6 million fee.")]
     assert fees.generate(asked, fee).short_answer == "$50.6 million"
+
+
+def test_refusing_or_failing_to_do_it_is_a_no(generator: ExtractiveGenerator) -> None:
+    refused = [passage(1, "Pakistan refused to sign the gas deal with Russia in March.")]
+    assert (
+        generator.generate("Did Pakistan sign the gas deal with Russia?", refused).short_answer
+        == "No"
+    )
+    failed = [passage(1, "Jordan failed to win the vote for speaker on Tuesday.")]
+    assert generator.generate("Did Jordan win the vote for speaker?", failed).short_answer == "No"

@@ -41,6 +41,8 @@ CONTEXT_SENTENCES = 2  # the subject's number may stand this far before its sent
 MIN_SURNAME = 4  # "Asif" stands for "Khawaja Asif"
 MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
+# verbs that deny the verb they govern: "refused to sign", "failed to win"
+NEGATING_VERBS = frozenset({"fail", "refuse", "decline"})
 # A sentence that says the claim in other words ("met … Bajwa" for "held talks with
 # Bajwa"): this close to the question (MiniLM cosine), every name and number of the claim
 # in it, and most of the rest of the claim.
@@ -386,7 +388,11 @@ def _hedged(doc: Any, question: Question) -> bool:
             return True
         if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
             return True  # "if Ohtani signs with …"
-        if verb.dep_ in ("xcomp", "ccomp") and verb.head.pos_ == "VERB":
+        if (
+            verb.dep_ in ("xcomp", "ccomp")
+            and verb.head.pos_ == "VERB"
+            and verb.head.lemma_.lower() not in NEGATING_VERBS
+        ):
             return True
     return False
 
@@ -397,11 +403,16 @@ def _negated(doc: Any, question: Question) -> bool:
     verbs = [t for t in doc if question.focus_lemma and t.lemma_.lower() == question.focus_lemma]
     if not verbs:
         verbs = [t for t in doc if t.dep_ == "ROOT"]
-    return any(
-        child.dep_ == "neg" or child.lower_ in NEGATIONS
-        for verb in verbs
-        for child in verb.children
-    )
+    if any(
+        v.dep_ == "xcomp" and v.head.lemma_.lower() in NEGATING_VERBS and not _negated_word(v.head)
+        for v in verbs
+    ):
+        return True  # "Pakistan refused to sign", "Jordan failed to win"
+    return any(_negated_word(verb) for verb in verbs)
+
+
+def _negated_word(verb: Any) -> bool:
+    return any(child.dep_ == "neg" or child.lower_ in NEGATIONS for child in verb.children)
 
 
 def _contradicts(
