@@ -1640,3 +1640,16 @@ def test_refusing_or_failing_to_do_it_is_a_no(generator: ExtractiveGenerator) ->
     )
     failed = [passage(1, "Jordan failed to win the vote for speaker on Tuesday.")]
     assert generator.generate("Did Jordan win the vote for speaker?", failed).short_answer == "No"
+
+
+def test_a_summary_of_someone_s_action_leaves_out_the_same_action_by_others(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Lavrov's visit to Pakistan began on Wednesday with talks in Islamabad."),
+        passage(2, "Asif's visit to Moscow began on Monday with talks with Lavrov in Moscow."),
+        passage(3, "During his visit to Pakistan, Lavrov met the army chief in Rawalpindi."),
+    ]
+    answer = generator.generate("Summarize Lavrov's visit to Pakistan", passages)
+    assert answer.shape == "summary" and "Islamabad" in answer.text
+    assert "Asif" not in answer.text

@@ -18,6 +18,7 @@ from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal
 from qa.question import Question, asks_about_everything
 from qa.strategies import account
 from qa.strategies.common import opening_sentences, topic_evidence, where_from
+from qa.strategies.when import someone_else_did_it
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
@@ -45,12 +46,50 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     pool = [
         c for c in found.candidates if not c.pair and c.score >= MIN_RELEVANCE * found.best.score
     ]
+    pool = _not_someone_elses(question, pool, passages, finder) or pool
     if not pool:
         pool = [found.best]
     if len(pool) < MIN_SENTENCES:
-        pool += _more_from_the_same_articles(pool, found.candidates, found.best.score, passages)
+        more = _more_from_the_same_articles(pool, found.candidates, found.best.score, passages)
+        pool += _not_someone_elses(question, more, passages, finder) if more else []
     chosen = select(pool, finder)
     return write_by_article(question, chosen, passages)
+
+
+def _not_someone_elses(
+    question: Question, pool: list[Candidate], passages: list[Passage], finder: ExtractiveGenerator
+) -> list[Candidate]:
+    """For a topic that is someone's action ("Lavrov's visit to Pakistan"), the sentences
+    that do not give that action to someone else ("Asif is visiting Moscow", "a visit by
+    Foreign Secretary Janjua")."""
+    owned = owned_action(question.topic or question.text, finder)
+    if owned is None:
+        return pool
+    asked = replace(question, subject=owned[0], focus_lemma=owned[1])
+    action = finder.terms_of(owned[1])
+    kept = [
+        c
+        for c in pool
+        if not (
+            action & finder.terms_of(c.sentence)
+            and someone_else_did_it(
+                finder.parse_sentence(c.sentence, passages[c.passage]), asked, finder
+            )
+        )
+    ]
+    return kept
+
+
+def owned_action(topic: str, finder: ExtractiveGenerator) -> tuple[str, str] | None:
+    """ "Lavrov's visit to Pakistan" → ("Lavrov", "visit"): a named owner's action noun."""
+    doc = finder.parse_question(topic)
+    for token in doc:
+        if token.pos_ != "NOUN":
+            continue
+        owner = next((c for c in token.children if c.dep_ == "poss" and c.pos_ == "PROPN"), None)
+        if owner is not None:
+            return " ".join(t.text for t in owner.subtree if t.dep_ != "case"), token.lemma_.lower()
+    return None
 
 
 def _more_from_the_same_articles(
