@@ -1653,3 +1653,15 @@ def test_a_summary_of_someone_s_action_leaves_out_the_same_action_by_others(
     answer = generator.generate("Summarize Lavrov's visit to Pakistan", passages)
     assert answer.shape == "summary" and "Islamabad" in answer.text
     assert "Asif" not in answer.text
+
+
+def test_who_someone_met_names_everyone_the_best_sentences_give(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "In Islamabad, Lavrov meets Prime Minister Imran Khan on Wednesday."),
+        passage(2, "In Islamabad, Lavrov also meets the army chief, General Qamar Bajwa."),
+    ]
+    answer = generator.generate("Who does Lavrov meet in Islamabad?", passages)
+    assert "Imran Khan" in answer.short_answer and "Qamar Bajwa" in answer.short_answer
+    assert len(answer.citations) == 2

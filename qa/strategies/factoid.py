@@ -60,6 +60,15 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return finder.sentence_answer(question, passages)
+    several = _people_met(question, found, passages, finder)
+    if len(several) > 1:
+        return lead_answer(
+            question.full,
+            "; ".join(capitalised(short) for short, _ in several),
+            "; ".join(short for short, _ in several),
+            [(c.sentence, passages[c.passage], c.score) for _, c in several],
+            finder,
+        )
     for candidate in readable(found):
         if not names_covered(question, found, candidate, passages[candidate.passage], finder):
             continue
@@ -84,6 +93,34 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         # it says nearly all the question says, and then it is quoted as it is.
         return refusal(question.full, f"no passage names the {_wanted(question)} asked for")
     return finder.answer_from(found, passages)
+
+
+def _people_met(
+    question: Question, found: Evidence, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[tuple[str, Any]]:
+    """ "Who did Lavrov meet in Pakistan?": each person the best sentences (those close to
+    the best one) give as the asked verb's object, when they give more than one — one
+    report says "met Prime Minister Imran Khan", the next "also met the army chief,
+    General Bajwa"."""
+    if question.wh_role != "dobj" or "PERSON" not in question.answer_labels:
+        return []
+    out: list[tuple[str, Any]] = []
+    for candidate in readable(found):
+        if candidate.pair:
+            continue
+        passage = passages[candidate.passage]
+        if not names_covered(question, found, candidate, passage, finder):
+            continue
+        doc = finder.parse_sentence(candidate.sentence, passage)
+        people = [
+            text
+            for text, start in role_spans(doc, question)
+            if any(e.label_ == "PERSON" and e.text in text for e in doc.ents)
+            and new_to(question, text, finder.terms_of)
+        ]
+        if people and not any(same_name(people[0], known) for known, _ in out):
+            out.append((people[0], candidate))
+    return out
 
 
 def _asks_who_someone_is(question: Question) -> bool:
