@@ -102,8 +102,8 @@ def _people_met(
     the best one) give as the asked verb's object, when they give more than one — one
     report says "met Prime Minister Imran Khan", the next "also met the army chief,
     General Bajwa"."""
-    if question.wh_role != "dobj" or "PERSON" not in question.answer_labels:
-        return []
+    if question.wh not in ("who", "whom") or question.wh_role != "dobj":
+        return []  # "Which army chief did Lavrov meet?" asks for one role's holder
     out: list[tuple[str, Any]] = []
     for candidate in readable(found):
         if candidate.pair:
