@@ -1556,7 +1556,8 @@ def test_a_win_over_someone_else_says_nothing_of_the_asked_contest(
 ) -> None:
     said = [passage(1, "Galatasaray beat Copenhagen, a week after they played United at home.")]
     asked = generator.read("Did Manchester United beat Galatasaray at home?")
-    assert contest.answer(asked, said, generator) is None
+    answer = contest.answer(asked, said, generator)
+    assert answer is not None and answer.refused
 
 
 def test_reports_of_two_results_between_the_sides_leave_the_question_open(
@@ -1567,7 +1568,8 @@ def test_reports_of_two_results_between_the_sides_leave_the_question_open(
         passage(2, "The Phillies beat the Braves in Game 2 at home."),
     ]
     asked = generator.read("Did the Braves beat the Phillies in Game 2?")
-    assert contest.answer(asked, said, generator) is None
+    answer = contest.answer(asked, said, generator)
+    assert answer is not None and answer.refused
 
 
 def test_two_sides_asked_together_are_not_read_as_one_result() -> None:
@@ -1665,3 +1667,15 @@ def test_who_someone_met_names_everyone_the_best_sentences_give(
     answer = generator.generate("Who does Lavrov meet in Islamabad?", passages)
     assert "Imran Khan" in answer.short_answer and "Qamar Bajwa" in answer.short_answer
     assert len(answer.citations) == 2
+
+
+def test_winning_a_game_of_a_series_is_not_winning_the_series(
+    generator: ExtractiveGenerator,
+) -> None:
+    game = [passage(1, "The Diamondbacks have won Game 2 of the World Series in Texas.")]
+    assert generator.generate("Did the Diamondbacks win the World Series?", game).refused
+    series = [passage(1, "The Rangers win the World Series in five games against Arizona.")]
+    answer = generator.generate("Did Arizona win the World Series?", series)
+    assert answer.short_answer == "No"
+    answer = generator.generate("Did the Rangers win the World Series?", series)
+    assert answer.short_answer == "Yes"

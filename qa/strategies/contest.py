@@ -22,7 +22,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qa.extractive import Candidate, Evidence, ExtractiveGenerator
+from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import mentions, same_name
 from qa.strategies import yesno
@@ -55,19 +55,22 @@ class Contest:
     wins: bool
     event: str
     qualifiers: tuple[str, ...] = ()  # the event's words that say which: "first" game
+    one_winner: bool = False  # "the World Series", "the final": whoever else won it, they did not
 
 
 @dataclass(frozen=True)
 class Result:
     winner: str  # the phrase naming the side that won, or ""
     loser: str
+    prize: str = ""  # what a "won" says was won: "series" of "won the World Series"
+    held_in: str = ""  # where the result was had: "final" of "beat New Zealand in the final"
 
 
 def answer(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer | None:
-    """ "Yes"/"No" from the result the best sentences tell, or None when the question asks
-    no result, or they tell none, or more than one."""
+    """ "Yes"/"No" from the result the best sentences tell; the refusal when they tell
+    none, or more than one; None when the question asks no result."""
     contest = read_contest(question, finder)
     if contest is None:
         return None
@@ -84,8 +87,12 @@ def answer(
         won = _side_won(contest, question, found, candidate, passage, finder)
         if won is not None:
             verdicts.append((won, candidate))
-    if not verdicts or len({won for won, _ in verdicts}) > 1:
-        return None
+    if len({won for won, _ in verdicts}) > 1:
+        return refusal(question.full, "the reports tell more than one result of it")
+    if not verdicts:
+        # a sentence that says a side won something ("won Game 2 of the World Series")
+        # is no support for having won what was asked
+        return refusal(question.full, "no sentence tells who won it")
     won, best = verdicts[0]
     verdict = "Yes" if won == contest.wins else "No"
     if won:
@@ -122,9 +129,13 @@ def read_contest(question: Question, finder: ExtractiveGenerator) -> Contest | N
         return None  # "Did the Raiders and the Panthers both win …?" asks two results
     other, event = "", ""
     qualifiers: tuple[str, ...] = ()
+    one_winner = False
     for child in root.children:
         if child.dep_ == "dobj":
-            named = _named(child, question)
+            named = "" if lemma == "win" else _named(child, question)
+            one_winner = lemma == "win" and (
+                child.pos_ == "PROPN" or any(c.lower_ == "the" for c in child.children)
+            )
             if named:
                 other = named
             else:
@@ -141,7 +152,14 @@ def read_contest(question: Question, finder: ExtractiveGenerator) -> Contest | N
         other = _named(obj, question)
     if not other and not event:
         return None
-    return Contest(side=side, other=other, wins=lemma != "lose", event=event, qualifiers=qualifiers)
+    return Contest(
+        side=side,
+        other=other,
+        wins=lemma != "lose",
+        event=event,
+        qualifiers=qualifiers,
+        one_winner=one_winner and not other,
+    )
 
 
 def _named(token: Any, question: Question) -> str:
@@ -158,31 +176,64 @@ def results(doc: Any) -> list[Result]:
     out: list[Result] = []
     for token in doc:
         lemma = token.lemma_.lower()
-        if token.pos_ in ("VERB", "AUX") and lemma in RESULT_VERBS and not _supposed(token):
+        if token.pos_ in ("VERB", "AUX") and lemma in WINNING_VERBS and _failed(token):
+            # "Jordan failed to win the vote": Jordan did not win it
+            subject = yesno.subject_of(token)
+            won = next((c for c in token.children if c.dep_ == "dobj"), None)
+            if subject is not None and subject.pos_ != "PRON":
+                out.append(
+                    Result(
+                        winner="",
+                        loser=_phrase(subject),
+                        prize=won.lemma_.lower() if won is not None and lemma == "win" else "",
+                        held_in=_held_in(token),
+                    )
+                )
+        elif token.pos_ in ("VERB", "AUX") and lemma in RESULT_VERBS and not _supposed(token):
             subject = yesno.subject_of(token)
             passive = any(c.dep_ == "nsubjpass" for c in token.children)
             objects = [c for c in token.children if c.dep_ in ("dobj", "nsubjpass")]
             opponents = _opponents(token)
             doer = _phrase(subject) if subject is not None and subject.pos_ != "PRON" else ""
             done_to = _phrase(objects[0]) if objects else opponents
+            held = _held_in(token)
             if lemma in LOSING_VERBS:
-                out.append(Result(winner=opponents, loser=doer))
+                out.append(Result(winner=opponents, loser=doer, held_in=held))
             elif lemma == "win" and not passive:
-                out.append(Result(winner=doer, loser=opponents))
+                won = next((c for c in token.children if c.dep_ == "dobj"), None)
+                prize = won.lemma_.lower() if won is not None else ""
+                out.append(Result(winner=doer, loser=opponents, prize=prize, held_in=held))
             elif lemma != "win":
-                out.append(Result(winner=doer, loser=done_to))
+                out.append(Result(winner=doer, loser=done_to, held_in=held))
         elif token.pos_ == "NOUN" and lemma in WINNING_NOUNS | LOSING_NOUNS:
             owner = _owner(token)
+            held = _held_in(token)
             if lemma in WINNING_NOUNS:
-                out.append(Result(winner=owner, loser=_opponents(token)))
+                out.append(Result(winner=owner, loser=_opponents(token), held_in=held))
             else:
-                out.append(Result(winner=_opponents(token), loser=owner))
+                out.append(Result(winner=_opponents(token), loser=owner, held_in=held))
     return [r for r in out if r.winner or r.loser]
+
+
+def _held_in(word: Any) -> str:
+    """The event a result word says it was had in: "final" of "beat them in the final"
+    (not "Game 3" of "in Game 3 of the World Series")."""
+    for child in word.children:
+        if child.dep_ == "prep" and child.lower_ in ("in", "at"):
+            obj = next((c for c in child.children if c.dep_ == "pobj"), None)
+            if obj is not None:
+                return str(obj.lemma_.lower())
+    return ""
 
 
 # what a clause or phrase hung on a side says of it is not the side's name: "Galatasaray,
 # who won … against United" names Galatasaray alone
 _ASIDES = frozenset({"relcl", "acl", "appos", "prep", "advcl", "punct"})
+
+
+def _failed(verb: Any) -> bool:
+    """ "failed to win", "refused to beat": a result denied."""
+    return bool(verb.dep_ == "xcomp" and verb.head.lemma_.lower() in yesno.NEGATING_VERBS)
 
 
 def _supposed(verb: Any) -> bool:
@@ -254,6 +305,14 @@ def _side_won(
         return None  # "their second win" is not their first game
     told: set[bool] = set()
     for result in results(doc):
+        if contest.event and result.prize:
+            if result.prize != contest.event:
+                continue  # "won Game 2 of the World Series" is not the World Series
+            if contest.one_winner and result.winner:
+                told.add(_says(result.winner, contest.side))
+                continue
+        elif contest.event and result.held_in != contest.event:
+            continue  # a game of the series, not the series; a final must be said to be one
         side_won = _says(result.winner, contest.side) or _says(result.loser, contest.other)
         side_lost = _says(result.loser, contest.side) or _says(result.winner, contest.other)
         if side_won == side_lost:
