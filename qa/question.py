@@ -556,9 +556,17 @@ def _answer_kind(
         r"\b(?:kilomet|km|miles?|metres?|meters?|feet|long is|length)\b", lower
     ):
         return NUMBER_LABELS | DATE_LABELS, True, False  # a duration: "four days"
+    if re.search(
+        r"\b(?:what|which|how (?:big|large|high|small) an?)\s+(?:\w+\s+)?"
+        r"(?:share|percentage|proportion)\b",
+        lower,
+    ):
+        return frozenset({"PERCENT"}), True, False  # "What share of its revenue …?": "36%"
     if re.search(r"\bhow (?:long|far|big|large|tall|high|heavy|wide|deep)\b", lower):
         if head and noun_kind is not None and noun_kind(head) == {"MONEY"}:
             return frozenset({"MONEY"}), True, False  # "How big a posting fee …?"
+        if head:
+            return NUMBER_LABELS, True, False  # "How big a share of GDP …?": "18%"
         return frozenset({"QUANTITY", "CARDINAL"}), True, False
     if re.search(r"\bhow (?:many|much)\b|\bwhat (?:number|percentage|share|amount)\b", lower):
         if re.search(

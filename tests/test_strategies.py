@@ -1679,3 +1679,27 @@ def test_winning_a_game_of_a_series_is_not_winning_the_series(
     assert answer.short_answer == "No"
     answer = generator.generate("Did the Rangers win the World Series?", series)
     assert answer.short_answer == "Yes"
+
+
+def test_a_day_of_the_claim_s_date_is_checked_as_a_date_not_as_a_number(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "On February 29, 2020, the United States and the Taliban signed a peace deal.")
+    ]
+    asked = "Did the United States and the Taliban sign a peace deal on 1 March 2020?"
+    answer = generator.generate(asked, passages)
+    assert answer.short_answer == "No" and "February 29, 2020" in answer.text
+
+
+def test_a_claim_with_no_verb_but_be_needs_most_of_its_words_said() -> None:
+    said = [passage(1, "Gary Wang, the co-founder of FTX and Alameda Research, testified.")]
+    answer = all_alike().generate(
+        "Was FTX co-founder Gary Wang the sole majority owner of Alameda Research?", said
+    )
+    assert answer.short_answer != "Yes"
+
+
+def test_a_share_asks_for_a_percentage() -> None:
+    read = read_question("What share of its search revenue does Google pay Apple?", load_nlp())
+    assert read.shape == "factoid" and read.answer_labels == {"PERCENT"} and read.required

@@ -274,8 +274,10 @@ def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
     return role.noun in words and not has_role(title, role.noun, set(role.words))
 
 
-# nouns that name no particular amount: "How much money …?", "What amount …?"
-_ANY_AMOUNT = frozenset({"money", "amount", "sum", "figure", "number", "cash"})
+# nouns that name no particular amount: "How much money …?", "How big a share …?"
+_ANY_AMOUNT = frozenset(
+    {"money", "amount", "sum", "figure", "number", "cash", "share", "percentage", "proportion"}
+)
 
 
 def _names_the_asked_noun(question: Question, doc: Any, finder: ExtractiveGenerator) -> bool:
