@@ -6,11 +6,12 @@ sentence finder (``qa.extractive``): it finds the evidence the same way and diff
 what it makes of it — a short typed answer, a date, "Yes"/"No", a list. A strategy that
 finds nothing better gives the cited sentences themselves; none guesses.
 
-Two readings come before the shape's strategy, because the question reader cannot tell
+Three readings come before the shape's strategy, because the question reader cannot tell
 them by shape alone: an inventory ("Which foreign ministers appear in these articles?",
-read as a list, a factoid or an explanation depending on the parse) and two events
-ordered by "before"/"after" in a yes/no or comparison question. Each answers only when
-it holds (``None`` otherwise), and the shape's strategy answers the rest.
+read as a list, a factoid or an explanation depending on the parse), two events ordered
+by "before"/"after" in a yes/no or comparison question, and a yes/no question about who
+won ("Did the USMNT beat Germany?"). Each answers only when it holds (``None``
+otherwise), and the shape's strategy answers the rest.
 """
 
 from __future__ import annotations

@@ -10,11 +10,13 @@ and who lost — the subject and object of a verb of winning or losing, the owne
 "win" or a "defeat" and whom it was against — and the answer is "Yes" when the asked
 winner won, "No" when the other side did.
 
-Only the few words that say a result count (RESULT_VERBS, RESULT_NOUNS), each side must
-be named (a pronoun owner, "their 3-2 win", tells nothing), and every sentence among the
-best that tells a result must tell the same one: two matches between the same sides
-("the win at Old Trafford", "the draw in Istanbul") leave the question to the yes/no
-strategy, which refuses what it cannot check.
+Only the few words that say a result count (RESULT_VERBS, WINNING_NOUNS, LOSING_NOUNS),
+each side must be named (a pronoun owner, "their 3-2 win", tells nothing), what was won
+must be what was asked ("won Game 2 of the World Series" is not the World Series), and
+every sentence among the best that tells a result must tell the same one. Otherwise the
+answer is the refusal: a question about a result is not handed to the yes/no strategy,
+whose sentence check would take "have won Game 2 of the 2023 World Series" for "Did the
+Diamondbacks win the World Series?".
 """
 
 from __future__ import annotations
