@@ -37,7 +37,7 @@ import numpy as np
 
 from index.nlp import Entity, set_entities
 from index.text import chunk_sentences, jaccard, split_sentences, word_shingles
-from qa.announced_list import announces, items_after
+from qa.announced_list import items_after
 from qa.claims import fact_clauses
 from qa.question import (
     AGE,
@@ -663,7 +663,7 @@ def compose(
 def with_announced_items(sentence: str, passage: Passage) -> str:
     """A sentence that announces a list set out below it ("… the line-up moving
     forward:") is quoted with the list's items, which are no sentences of their own."""
-    listed = items_after(sentence, passage, [passage]) if announces(sentence) else None
+    listed = items_after(sentence, passage, [passage])
     if listed is None:
         return sentence
     return f"{sentence.rstrip()} {'; '.join(listed.items)}."

@@ -491,11 +491,10 @@ def _asked_noun(wh_token: Any) -> str:
         return str(wh_token.head.text)
     if wh_token.lower_ == "how":
         doc = wh_token.doc
-        sized = re.match(
-            r"(?:big|large|high|small|hefty)\s+an?\s+(?:[\w-]+\s+){0,2}?([a-z]+)\b",
+        if re.match(  # "How big a posting fee …": the fee
+            r"(?:big|large|high|small|hefty)\s+an?\s+(?:[\w-]+\s+){0,2}?[a-z]+\b",
             doc[wh_token.i + 1 :].text.lower(),
-        )
-        if sized:  # "How big a posting fee …": the fee
+        ):
             noun = next(
                 (
                     t
@@ -508,7 +507,6 @@ def _asked_noun(wh_token: Any) -> str:
                 return str(noun.text)
         # The noun right after "how many/much" (adjectives and compounds allowed):
         # "helicopters" of "how many Mi-35 helicopters", none in "how much will it cost".
-        doc = wh_token.doc
         if wh_token.i + 1 < len(doc) and doc[wh_token.i + 1].lower_ in ("many", "much"):
             head = doc[wh_token.i + 1].head
             if (

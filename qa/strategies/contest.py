@@ -24,11 +24,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
+from qa.extractive import Candidate, ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import mentions, same_name
 from qa.strategies import yesno
-from qa.strategies.claim_scope import scope_of
+from qa.strategies.claim_scope import Scope, scope_of
 from qa.strategies.common import lead_answer
 from qa.types import Answer, Passage
 
@@ -79,14 +79,11 @@ def answer(
     found = finder.evidence(question, passages)
     if isinstance(found, str):
         return None
+    scope = scope_of(finder.parse_question(question.text), question.focus_lemma)
     verdicts: list[tuple[bool, Candidate]] = []
-    seen: set[str] = set()
-    for candidate in found.candidates[:CHECKED_CANDIDATES]:
-        if candidate.sentence in seen:
-            continue
-        seen.add(candidate.sentence)
+    for candidate in found.candidates[:CHECKED_CANDIDATES]:  # each sentence once
         passage = passages[candidate.passage]
-        won = _side_won(contest, question, found, candidate, passage, finder)
+        won = _side_won(contest, question, scope, candidate, passage, finder)
         if won is not None:
             verdicts.append((won, candidate))
     if len({won for won, _ in verdicts}) > 1:
@@ -244,12 +241,10 @@ def _supposed(verb: Any) -> bool:
     if verb.dep_ == "xcomp":
         return True
     return any(
-        (c.dep_ == "aux" and c.tag_ == "MD") or (c.dep_ == "mark" and c.lower_ in _IF)
+        (c.dep_ == "aux" and c.tag_ == "MD")
+        or (c.dep_ == "mark" and c.lower_ in yesno.SUPPOSING_MARKS)
         for c in verb.children
     )
-
-
-_IF = frozenset({"if", "whether", "unless"})
 
 
 def _phrase(token: Any) -> str:
@@ -289,7 +284,7 @@ def _opponents(word: Any) -> str:
 def _side_won(
     contest: Contest,
     question: Question,
-    found: Evidence,
+    scope: Scope,
     candidate: Candidate,
     passage: Passage,
     finder: ExtractiveGenerator,
@@ -298,7 +293,6 @@ def _side_won(
     result of the asked contest: both sides named (the other side may be the headline's),
     the event asked for named, the sentence dated within the asked period."""
     doc = finder.parse_sentence(candidate.sentence, passage)
-    scope = scope_of(finder.parse_question(question.text), question.focus_lemma)
     if not yesno.dated_within(scope, doc, passage, question.focus_lemma):
         return None
     if contest.event and not any(t.lemma_.lower() == contest.event for t in doc):

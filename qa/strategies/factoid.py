@@ -11,7 +11,7 @@ names are not answers. With no span, the cited sentence stands on its own.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Any
 
 from qa.claims import fact_clauses
@@ -36,8 +36,10 @@ from qa.strategies.common import capitalised, lead_answer, names_covered, readab
 from qa.strategies.inventory import (
     NATIONALITY_LABELS,
     PEOPLE_NOUNS,
+    Role,
     country_key,
     has_role,
+    role_of,
     title_of,
 )
 from qa.types import Answer, Passage
@@ -215,16 +217,6 @@ def short_answer(
     return ""
 
 
-@dataclass(frozen=True)
-class Role:
-    """The role a who-question asks for: "Afghan foreign minister" → minister, with
-    "foreign", of Afghanistan."""
-
-    noun: str
-    words: frozenset[str]
-    countries: frozenset[str]
-
-
 def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
     """The role of the person asked for: "Who is the Afghan foreign minister that …?",
     "Which Pakistani official …?"."""
@@ -246,16 +238,7 @@ def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
         noun = next((t for t in doc if t.text == question.head_noun and t.pos_ == "NOUN"), None)
     if noun is None or noun.lemma_.lower() in PEOPLE_NOUNS:
         return None
-    modifiers = [t for t in noun.children if t.dep_ in ("amod", "compound", "nmod")]
-    return Role(
-        noun=noun.lemma_.lower(),
-        words=frozenset(
-            t.lemma_.lower() for t in modifiers if t.ent_type_ not in NATIONALITY_LABELS
-        ),
-        countries=frozenset(
-            country_key(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS
-        ),
-    )
+    return role_of(noun)
 
 
 def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
@@ -271,7 +254,7 @@ def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
     if role.countries and countries and not role.countries & countries:
         return True
     words = {t.lemma_.lower() for t in title}
-    return role.noun in words and not has_role(title, role.noun, set(role.words))
+    return role.noun in words and not has_role(title, role.noun, role.words)
 
 
 # nouns that name no particular amount: "How much money …?", "How big a share …?"

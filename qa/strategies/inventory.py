@@ -43,6 +43,30 @@ NATIONALITY_LABELS = frozenset({"NORP", "GPE"})
 _US = frozenset({"us", "usa", "america", "american", "united states", "u.s", "u.s.a"})
 
 
+@dataclass(frozen=True)
+class Role:
+    """A role asked for by a noun and the words on it: "Afghan foreign minister" →
+    minister, with "foreign", of Afghanistan."""
+
+    noun: str
+    words: frozenset[str]
+    countries: frozenset[str]
+
+
+def role_of(noun: Any) -> Role:
+    """The role a parsed noun asks for, with its qualifying words and nationalities."""
+    modifiers = [t for t in noun.children if t.dep_ in ("amod", "compound", "nmod")]
+    return Role(
+        noun=noun.lemma_.lower(),
+        words=frozenset(
+            t.lemma_.lower() for t in modifiers if t.ent_type_ not in NATIONALITY_LABELS
+        ),
+        countries=frozenset(
+            country_key(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS
+        ),
+    )
+
+
 def asked_kind(question: Question, finder: ExtractiveGenerator) -> Any:
     """The noun an inventory question asks for ("officials" in "Which Pakistani officials
     are named in these reports?"), or None when the question is no inventory. Read here,
@@ -70,10 +94,7 @@ def answer(
     noun = asked_kind(question, finder)
     if noun is None:
         return None
-    role = noun.lemma_.lower()
-    modifiers = [t for t in noun.children if t.dep_ in ("amod", "compound", "nmod")]
-    nationalities = {country_key(t.text) for t in modifiers if t.ent_type_ in NATIONALITY_LABELS}
-    role_words = {t.lemma_.lower() for t in modifiers if t.ent_type_ not in NATIONALITY_LABELS}
+    asked = role_of(noun)
     people: list[_Person] = []
     for passage in passages:
         for sentence in chunk_sentences(passage.text):
@@ -86,19 +107,19 @@ def answer(
                 person.countries |= {
                     country_key(t.text) for t in title if t.ent_type_ in NATIONALITY_LABELS
                 }
-                if person.sentence is None and has_role(title, role, role_words):
+                if person.sentence is None and has_role(title, asked.noun, asked.words):
                     person.sentence, person.passage = sentence, passage
     # "Pakistani officials": the nationality is the kind, so a title must give it;
     # "US presidents": the role is, and a title with no nationality does not say no
-    generic = role in PEOPLE_NOUNS
+    generic = asked.noun in PEOPLE_NOUNS
     found = [
         (p.name, p.sentence, p.passage)
         for p in people
         if p.sentence is not None
         and p.passage is not None
         and (
-            not nationalities
-            or bool(nationalities & p.countries)
+            not asked.countries
+            or bool(asked.countries & p.countries)
             or (not generic and not p.countries)
         )
     ][:MAX_PEOPLE]
@@ -151,7 +172,7 @@ def title_of(parsed: Any, ent: Any) -> list[Any]:
     return title + of
 
 
-def has_role(title: list[Any], role: str, role_words: set[str]) -> bool:
+def has_role(title: list[Any], role: str, role_words: frozenset[str]) -> bool:
     words = {t.lemma_.lower() for t in title}
     if role in PEOPLE_NOUNS:
         return any(t.pos_ in ("NOUN", "PROPN") for t in title)

@@ -67,7 +67,7 @@ def _not_someone_elses(
         return pool
     asked = replace(question, subject=owned[0], focus_lemma=owned[1])
     action = finder.terms_of(owned[1])
-    kept = [
+    return [
         c
         for c in pool
         if not (
@@ -77,7 +77,6 @@ def _not_someone_elses(
             )
         )
     ]
-    return kept
 
 
 def owned_action(topic: str, finder: ExtractiveGenerator) -> tuple[str, str] | None:

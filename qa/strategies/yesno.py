@@ -44,6 +44,8 @@ MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 # verbs that deny the verb they govern: "refused to sign", "failed to win"
 NEGATING_VERBS = frozenset({"fail", "refuse", "decline"})
+# words that open a clause only supposed or asked: "if Ohtani signs", "whether he is found …"
+SUPPOSING_MARKS = frozenset({"if", "whether", "unless"})
 # A sentence that says the claim in other words ("met … Bajwa" for "held talks with
 # Bajwa"): this close to the question (MiniLM cosine), every name and number of the claim
 # in it, and most of the rest of the claim.
@@ -389,7 +391,7 @@ def _hedged(doc: Any, question: Question) -> bool:
     for verb in verbs:
         if any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children):
             return True
-        if any(c.dep_ == "mark" and c.lower_ in ("if", "unless", "whether") for c in verb.children):
+        if any(c.dep_ == "mark" and c.lower_ in SUPPOSING_MARKS for c in verb.children):
             return True  # "if Ohtani signs with …"
         if (
             verb.dep_ in ("xcomp", "ccomp")
@@ -1009,7 +1011,7 @@ def _conditional(token: Any) -> bool:
     deadline would be hard" reports what was said)."""
     for word in [token, *token.ancestors]:
         if any(
-            (c.dep_ == "mark" and c.lower_ in ("if", "whether", "unless"))
+            (c.dep_ == "mark" and c.lower_ in SUPPOSING_MARKS)
             or (c.dep_ == "aux" and c.lower_ in ("could", "might", "may"))
             for c in word.children
         ):
