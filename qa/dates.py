@@ -144,3 +144,39 @@ def day_key(iso: str) -> tuple[int, int, int] | None:
     """ "2021-04-07" → (2021, 4, 7): an article's day as ``sort_key`` gives it; None for no
     or an unreadable date."""
     return sort_key(long_date_or_blank(iso))
+
+
+def undated_place(expression: str, tense: str = "") -> tuple[int, int, int, int] | None:
+    """Where a date stands against the day of an article that carries no date, for
+    ordering its events: (years from the article's year, before/at/after its day, month,
+    day).
+
+    "Last June", "back in December", "on Tuesday" and "will be held in February" in an
+    undated report still tell their order. A past month named without a year is taken as
+    last year's, as "last June" in a February report is: a guess only for ordering, never
+    shown as a date. None for an absolute date (it sorts by itself) and for anything with
+    no month, day or year to place, or a month whose verb does not say past or future."""
+    lower = expression.lower()
+    if is_absolute(expression):
+        return None
+    step = -1 if re.search(r"\blast\b|\bprevious\b|\bpast\b", lower) else 0
+    step = 1 if re.search(r"\bnext\b|\bcoming\b", lower) else step
+    month_match = _MONTH.search(lower)
+    month = MONTHS.index(month_match.group(1)) + 1 if month_match else 0
+    rest = lower.replace(month_match.group(0), " ") if month_match else lower
+    day_match = _DAY.search(rest) if month else None
+    day = int(day_match.group(1)) if day_match and 1 <= int(day_match.group(1)) <= 31 else 0
+    future = tense == "future" or step > 0
+    if re.search(r"\byear\b", lower):  # "last year", "in June last year", "this year"
+        return (step, 0, month, day) if step else (0, 1 if future else -1, month, day)
+    if month:  # "last June", "back in December", "will be held in February"
+        if future:
+            return 0, 1, month, day
+        return (-1, 0, month, day) if step or tense == "past" else None
+    if re.search(r"\btoday\b|\byesterday\b|\btonight\b|\bthis (?:week|morning)\b", lower):
+        return 0, 0, 0, 0
+    if any(name in lower for name in WEEKDAYS):
+        return 0, step, 0, 0  # "on Tuesday": the article's week
+    if re.search(r"\bmonth\b|\bweek\b", lower) and step:
+        return 0, step, 0, 0
+    return None

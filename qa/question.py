@@ -341,6 +341,26 @@ def asks_for_latest(text: str) -> bool:
     return True
 
 
+_ONE_ARTICLE = re.compile(
+    r"\b(?:in|of|from|by|according to)\s+(?:the|this|that)\s+(?:[\w'’.–-]+\s+){0,4}?"
+    r"(?:article|report|story|piece|interview|dispatch|timeline)\b(?!s)",
+    re.I,
+)
+
+
+def asks_within_one_article(text: str) -> bool:
+    """Whether the question asks about what one article tells ("the events in the Reuters
+    report on Lavrov's trip", "the meetings mentioned in the Rabbani–Lavrov report"): its
+    answer is that article's own account, whatever the rest of the coverage says."""
+    return bool(_ONE_ARTICLE.search(text))
+
+
+def asks_for_one_articles_timeline(text: str) -> bool:
+    """Whether the question asks for the order of events in one article ("Walk me through
+    the events in the Reuters report …"): the whole article is its evidence."""
+    return bool(_TIMELINE.search(text)) and asks_within_one_article(text)
+
+
 def asks_about_everything(text: str, outlets: Iterable[str] = ()) -> bool:
     """Whether a "latest", summary or timeline question names no subject but the
     articles themselves, or only outlets ("What's the latest?", "Summarize the

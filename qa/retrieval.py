@@ -34,7 +34,7 @@ from index.nlp import ENTITIES_KEY, decode_entities
 from index.store import ChunkStore, Metadata
 from index.text import find_dates, fold, jaccard, word_shingles
 from qa.claims import event_clauses, fact_clauses
-from qa.question import asks_about_everything, asks_for_latest
+from qa.question import asks_about_everything, asks_for_latest, asks_for_one_articles_timeline
 from qa.types import Passage
 
 RRF_K = 60
@@ -211,8 +211,12 @@ def hybrid_search(
             scores[row] = max(scores.get(row, 0.0), score)
     order = _interleave([[row for row, _ in lane] for lane in lanes])
     chosen = _diverse(order, lexical, k)
-    top = max((scores[r] for r in chosen), default=1.0) or 1.0
-    return [_passage(lexical, row, scores[row] / top) for row in chosen]
+    if chosen and asks_for_one_articles_timeline(query):
+        # the asked article whole, in its order, before the rest
+        article = _article_rows(lexical, max(chosen, key=lambda row: scores[row]))
+        chosen = article + [row for row in chosen if row not in article]
+    top = max((scores.get(r, 0.0) for r in chosen), default=1.0) or 1.0
+    return [_passage(lexical, row, scores.get(row, 0.0) / top) for row in chosen]
 
 
 def _dense_hits(
@@ -361,6 +365,20 @@ def _cue_boost(metadata: Metadata, cues: QuestionCues) -> float:
         if (year, month) in cues.months or (year, 0) in cues.months:
             boost += DATE_BOOST
     return boost
+
+
+MAX_ARTICLE_CHUNKS = 8  # of one article, read whole for the order of its events
+
+
+def _article_rows(lexical: LexicalIndex, row: int) -> list[int]:
+    """The chunks of the article ``row`` is from, in its order: the events one article
+    tells are spread over its length, not only where the question's words are."""
+    doc = lexical.metadatas[row].get("doc_id")
+    if not doc:
+        return [row]
+    rows = [other for other, meta in enumerate(lexical.metadatas) if meta.get("doc_id") == doc]
+    rows.sort(key=lambda other: int(lexical.metadatas[other].get("chunk_index", 0) or 0))
+    return rows[:MAX_ARTICLE_CHUNKS]
 
 
 def _diverse(ranked: list[int], lexical: LexicalIndex, k: int) -> list[int]:

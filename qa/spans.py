@@ -11,7 +11,8 @@ import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from qa.question import AGE, Question
+from qa.dates import MONTHS, WEEKDAYS
+from qa.question import AGE, DATE_LABELS, Question
 
 MAX_SPAN_WORDS = 9
 
@@ -154,6 +155,54 @@ def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
 
 
 _CURRENCY = frozenset("$£€¥")
+
+
+def date_spans(doc: Any) -> list[tuple[str, int]]:
+    """The dates a sentence states: its date entities, and a month or weekday the model
+    left untagged. In "where last September Khawaja had told Lavrov", it reads "September
+    Khawaja" as a name; a month is still a date when a date word stands before it ("last",
+    "in", "since" …) or a number after it ("May 1"), which keeps "Theresa May" out."""
+    spans = [
+        (text, start)
+        for text, start in entity_spans(doc, DATE_LABELS)
+        if not _quoted_alone(doc, start, len(text.split()))
+    ]
+    tagged = {i for e in doc.ents if e.label_ in DATE_LABELS for i in range(e.start, e.end)}
+    for token in doc:
+        if token.i in tagged or not token.text[:1].isupper():
+            continue
+        if token.lower_ not in MONTHS and token.lower_ not in WEEKDAYS:
+            continue
+        before = doc[token.i - 1].lower_ if token.i > 0 else ""
+        after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        numbered = after is not None and after.like_num and after.i not in tagged
+        if before not in _DATE_LEADS and not numbered:
+            continue
+        end = token.i + 2 if numbered else token.i + 1
+        # "November 14, 2023": the year after the day belongs to the date
+        year = (
+            doc[end + 1 : end + 2]
+            if end < len(doc) and doc[end].text == ","
+            else doc[end : end + 1]
+        )
+        if numbered and len(year) and year[0].shape_ == "dddd":
+            end = year[0].i + 1
+        spans.append((doc[token.i : end].text, token.i))
+    return sorted(spans, key=lambda span: span[1])
+
+
+def _quoted_alone(doc: Any, start: int, words: int) -> bool:
+    """Whether a span stands alone in quotes: "1989" in 'an outfit with "1989" in the
+    title' is a name, not a year."""
+    end = start + words
+    return start > 0 and end < len(doc) and doc[start - 1].is_quote and doc[end].is_quote
+
+
+# words that make the month or weekday after them a date
+_DATE_LEADS = frozenset(
+    "last next this previous past coming in on since until by before after early late "
+    "mid back during".split()
+)
 
 
 def role_spans(

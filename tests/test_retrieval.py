@@ -186,6 +186,35 @@ def test_the_latest_puts_the_newest_relevant_article_first(tmp_path: Path) -> No
     assert latest[0].date == "2023-10-09"
 
 
+def test_the_events_of_one_article_bring_the_whole_article_in_its_order(tmp_path: Path) -> None:
+    paragraphs = [
+        f"In {month} 2023 the harbour ferry crossing {event}. "
+        + f"Filler about {month} weather. " * 40
+        for month, event in [
+            ("March", "opened to cars"),
+            ("May", "gained a night service"),
+            ("July", "closed for repairs"),
+            ("September", "reopened with two boats"),
+        ]
+    ]
+    records = [
+        {
+            "title": "The ferry year",
+            "body": "\n\n".join(paragraphs),
+            "source": "Harbour Post",
+            "published_at": "2023-10-09T00:00:00+00:00",
+        },
+        {"title": "Bridge plans", "body": "The harbour bridge plans were shelved in 2022."},
+    ]
+    settings = indexed(records, tmp_path)
+    question = "Walk me through the events in the article on the harbour ferry crossing."
+    passages = retrieve(question, k=2, settings=settings)
+    article = [p for p in passages if p.title == "The ferry year"]
+    assert len(article) >= 4  # not only the two chunks that best match the question
+    assert [p.position for p in article] == sorted(p.position for p in article)
+    assert passages[: len(article)] == article
+
+
 @pytest.mark.slow
 def test_a_chunk_whose_one_sentence_states_the_claim_leads_the_sentence_ranking(
     tmp_path: Path,

@@ -12,11 +12,13 @@ from datetime import date
 import pytest
 
 from index.nlp import Entity, load_nlp
-from qa.dates import resolve
+from qa.dates import resolve, undated_place
 from qa.extractive import Candidate, ExtractiveGenerator
-from qa.question import asks_for_latest, read_question
-from qa.spans import of_an_agent
+from qa.question import asks_for_latest, asks_within_one_article, read_question
+from qa.spans import date_spans, of_an_agent
 from qa.strategies import comparison, contest
+from qa.strategies.common import without_outlets
+from qa.strategies.when import date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
 
@@ -689,6 +691,152 @@ def test_events_of_one_day_keep_their_article_s_order(generator: ExtractiveGener
     # the sentence that opened the talks is the weaker match, yet comes first
     assert timeline.text.index("opened") < timeline.text.index("stalled")
     assert timeline.text.index("stalled") < timeline.text.index("resumed")
+
+
+def test_an_undated_article_s_events_follow_the_order_its_relative_dates_give(
+    generator: ExtractiveGenerator,
+) -> None:
+    undated = replace(
+        passage(
+            1,
+            "The pipeline talks will be held again in February. "
+            "Back in December, the pipeline talks were held in Moscow. "
+            "The pipeline talks first met last June in Astana.",
+        ),
+        date="",
+    )
+    timeline = generator.generate("Give me a timeline of the pipeline talks", [undated])
+    lines = timeline.text.splitlines()
+    # last June, then the December gone, then the February to come; no year is made up
+    assert [line.split(" — ")[0] for line in lines] == [
+        "“last June” (undated article)",
+        "“December” (undated article)",
+        "“February” (undated article)",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("expression", "tense", "place"),
+    [
+        ("last June", "", (-1, 0, 6, 0)),
+        ("November last year", "past", (-1, 0, 11, 0)),
+        ("December", "past", (-1, 0, 12, 0)),
+        ("May this year", "past", (0, -1, 5, 0)),
+        ("Tuesday", "", (0, 0, 0, 0)),
+        ("February", "future", (0, 1, 2, 0)),
+        ("next year", "", (1, 0, 0, 0)),
+        ("2015", "past", None),  # an absolute date sorts by itself
+        ("mid-February", "", None),  # past or future, the sentence does not say
+    ],
+)
+def test_a_date_in_an_undated_article_is_placed_against_the_article_s_own_day(
+    expression: str, tense: str, place: tuple[int, int, int, int] | None
+) -> None:
+    assert undated_place(expression, tense) == place
+
+
+def test_a_timeline_tells_a_dated_event_that_does_not_repeat_the_question_s_words(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "The pipeline talks on gas prices resumed in March 2019 in Moscow. "
+            "The pipeline talks on gas prices stalled in May 2020. "
+            "In June 2016 officials from both sides began the pipeline talks.",
+            day="2021-04-07",
+        )
+    ]
+    timeline = generator.generate("How did the pipeline talks on gas prices develop?", passages)
+    assert timeline.text.splitlines()[0].startswith("June 2016 — In June 2016 officials")
+
+
+def test_a_timeline_of_one_article_is_told_by_that_article_s_dates_alone(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "The pipeline talks went well, officials said. "
+            "The first round was held in March 2019. A second round followed in May 2020.",
+            day="2021-04-07",
+        ),
+        passage(2, "A pipeline collapsed in June 2018.", day="2021-04-08"),
+    ]
+    question = "What was the sequence of events in the article on the pipeline talks?"
+    timeline = generator.generate(question, passages)
+    labels = [line.split(" — ")[0] for line in timeline.text.splitlines()]
+    assert labels == ["March 2019", "May 2020"]  # not the other article, not the undated line
+
+
+def test_the_finest_date_a_sentence_states_places_its_event(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "In the autumn of last year in October, the pipeline talks resumed. "
+            "The pipeline talks stalled in June 2020.",
+            day="2021-04-07",
+        )
+    ]
+    timeline = generator.generate("Give me a timeline of the pipeline talks", passages)
+    assert [line.split(" — ")[0] for line in timeline.text.splitlines()] == [
+        "June 2020",
+        "October 2020",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("sentence", "expected"),
+    [
+        ("Their rivals are set to meet on 1 December in Leuven.", "future"),
+        ("Another meeting is due in mid-February in Moscow.", "future"),
+        ("He is scheduled to be sentenced in March.", "future"),
+        ("He was scheduled to be sentenced in March.", "past"),
+    ],
+)
+def test_the_tense_of_a_date_follows_what_the_sentence_says_is_ahead(
+    sentence: str, expected: str
+) -> None:
+    (_, tense, _), *_ = date_expressions(load_nlp()(sentence))
+    assert tense == expected
+
+
+def test_a_month_the_model_reads_as_part_of_a_name_is_still_a_date() -> None:
+    doc = load_nlp()("Last September Khawaja had clearly told Lavrov about it.")
+    doc.ents = [e for e in doc.ents if e.label_ not in ("DATE", "TIME")]  # as the model erred
+    assert date_spans(doc) == [("September", 1)]
+    assert date_expressions(doc)[0][0] == "Last September"
+
+
+def test_a_year_in_quotes_alone_is_a_name_not_a_date() -> None:
+    doc = load_nlp()('Kelce wore an outfit with "1989" in the title in October 2023.')
+    assert [text for text, _ in date_spans(doc)] == ["October 2023"]
+
+
+@pytest.mark.parametrize(
+    ("question", "one_article"),
+    [
+        ("Walk me through the events in the Reuters report on Lavrov's trip.", True),
+        ("In what order did the meetings mentioned in the Rabbani–Lavrov report take place?", True),
+        ("How did their romance develop, according to the CBS timeline?", True),
+        ("How did the story develop across the reports?", False),
+        ("How did the troika develop, according to Lavrov's March 2021 remarks?", False),
+    ],
+)
+def test_a_question_about_one_article_s_account_is_told_from_the_question(
+    question: str, one_article: bool
+) -> None:
+    assert asks_within_one_article(question) is one_article
+
+
+def test_an_outlet_named_in_a_topic_says_whose_article_not_what_about() -> None:
+    passages = [passage(1, "The talks resumed.", source="Reuters")]
+    assert (
+        without_outlets("Reuters on Lavrov's Pakistan trip", passages) == "Lavrov's Pakistan trip"
+    )
+    assert without_outlets("Reuters", passages) == "Reuters"  # nothing else left to ask
 
 
 def test_a_summary_groups_sentences_under_their_article_oldest_first(

@@ -12,14 +12,19 @@ Articles without a date come last. Refused only when nothing retrieved is about 
 from __future__ import annotations
 
 from dataclasses import replace
+from typing import Any
 
-from qa.dates import day_key, long_date_or_blank, resolve, sort_key
+from index.text import chunk_sentences
+from qa.dates import day_key, long_date_or_blank, resolve, sort_key, undated_place
 from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal, with_antecedent
-from qa.question import Question, asks_about_everything
+from qa.question import Question, asks_about_everything, asks_within_one_article
 from qa.strategies.common import TopicEvidence, opening_sentences, topic_evidence
+from qa.strategies.when import date_expressions
 from qa.types import Answer, Passage
 
 MIN_RELEVANCE = 0.6  # an article's best sentence keeps this share of the best score
+# a sentence that states when it happened is an event of the story at a lower share
+DATED_RELEVANCE = 0.45
 MAX_ARTICLES = 6
 MAX_EVENTS = 8
 LATEST_SENTENCES = 3  # of the newest article, in an answer to "the latest"
@@ -27,36 +32,97 @@ MIN_STATED_DATES = 2  # a timeline by the dates the sentences state needs two of
 
 
 def _events(
-    found: TopicEvidence, passages: list[Passage], finder: ExtractiveGenerator
-) -> list[tuple[tuple[int, int, int], str, Candidate]]:
+    found: TopicEvidence,
+    passages: list[Passage],
+    finder: ExtractiveGenerator,
+    within: str | None = None,
+) -> list[tuple[tuple[int, ...], str, Candidate]]:
     """Relevant sentences with the date each states (a relative one resolved against its
-    article's date), or else its article's publication date: (sort key, label, sentence)."""
-    out: list[tuple[tuple[int, int, int], str, Candidate]] = []
+    article's date), or else its article's publication date: (sort key, label, sentence).
+    A sentence that states a date is an event of the story at a lower share of the best
+    score (DATED_RELEVANCE): "last June at the SCO summit in Astana, India and Pakistan
+    were admitted" tells how the SCO's work developed without the question's words.
+    ``within`` names the one article a question asks about: then every sentence of it that
+    states a date is an event, and no other sentence.
+
+    In an article with no date, a relative date ("last June", "back in December") still
+    orders its events: they follow every dated event, in the order their dates give, each
+    labelled with the article's own words."""
+    out: list[tuple[tuple[int, ...], str, Candidate]] = []
     seen: set[str] = set()
-    for candidate in found.candidates:
-        if candidate.pair or candidate.score < MIN_RELEVANCE * found.best.score:
+    undated_articles: list[str] = []
+    lowest = 0.0 if within else DATED_RELEVANCE * found.best.score
+    for candidate in [*found.candidates, *_rest_of_article(within, found, passages)]:
+        if candidate.pair or candidate.score < lowest or candidate.sentence in seen:
             continue
-        if candidate.sentence in seen:
+        passage = passages[candidate.passage]
+        if within and (passage.doc_id or passage.chunk_id) != within:
             continue
         seen.add(candidate.sentence)
-        passage = passages[candidate.passage]
+        relevant = candidate.score >= MIN_RELEVANCE * found.best.score
         doc = finder.parse_sentence(candidate.sentence, passage)
         published = day_key(passage.date)
-        stated = None
-        for entity in doc.ents:
-            if entity.label_ != "DATE":
-                continue
-            resolved = resolve(entity.text, passage.date)
-            key = sort_key(resolved.text) if resolved else None
-            if resolved and key:
-                stated = (_within(key, published), resolved.text)
-                break
+        article = passage.doc_id or passage.chunk_id
+        if published is None and article not in undated_articles:
+            undated_articles.append(article)
+        order = undated_articles.index(article) if published is None else 0
+        stated = _stated_date(doc, passage.date, order)
         if stated is None:
-            if published is None:
+            # one article's account is told by the dates it states
+            if published is None or not relevant or within:
                 continue
-            stated = (published, f"{long_date_or_blank(passage.date)} (published)")
+            stated = ((DATED, *published), f"{long_date_or_blank(passage.date)} (published)")
         out.append((stated[0], stated[1], candidate))
     return out
+
+
+def _rest_of_article(
+    within: str | None, found: TopicEvidence, passages: list[Passage]
+) -> list[Candidate]:
+    """The sentences of the asked article's retrieved passages that the topic's evidence
+    left out: an event of its account need not share the question's words."""
+    if not within:
+        return []
+    chosen = {c.sentence for c in found.candidates}
+    return [
+        Candidate(sentence, i, coverage=0.0, context_coverage=0.0, terms=frozenset())
+        for i, passage in enumerate(passages)
+        if (passage.doc_id or passage.chunk_id) == within
+        for sentence in chunk_sentences(passage.text)
+        if sentence not in chosen
+    ]
+
+
+DATED, UNDATED = 0, 1  # an undated article's events follow every dated one
+
+
+def _stated_date(doc: Any, published: str, order: int) -> tuple[tuple[int, ...], str] | None:
+    """The date a sentence states, as (sort key, label): the finest it gives ("In the
+    autumn of last year in October" is October). In an article with no date, a relative
+    date is placed by ``dates.undated_place`` after every dated event, ``order`` keeping
+    each undated article's events together, and labelled with the article's own words."""
+    day = day_key(published)
+    best: tuple[tuple[int, ...], str] | None = None
+    finest = -1
+    for text, tense, _ in date_expressions(doc):
+        found: tuple[tuple[int, ...], str]
+        resolved = resolve(text, published, tense)
+        key = sort_key(resolved.text) if resolved else None
+        place = undated_place(text, tense) if key is None and day is None else None
+        if resolved and key:
+            found, fineness = ((DATED, *_within(key, day)), resolved.text), _fineness(*key[1:])
+        elif place is not None:
+            found = ((UNDATED, order, *place), f"“{text}” (undated article)")
+            fineness = _fineness(*place[2:])
+        else:
+            continue
+        if fineness > finest:
+            best, finest = found, fineness
+    return best
+
+
+def _fineness(month: int, day: int) -> int:
+    return (month > 0) + (day > 0)
 
 
 def _within(
@@ -81,7 +147,7 @@ def _position(candidate: Candidate, passages: list[Passage]) -> int:
 
 def _timeline_of_events(
     question: Question,
-    events: list[tuple[tuple[int, int, int], str, Candidate]],
+    events: list[tuple[tuple[int, ...], str, Candidate]],
     passages: list[Passage],
 ) -> Answer:
     """One line per event, oldest first: "November 2018 — <sentence> [n]"."""
@@ -127,7 +193,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         if not candidate.pair:
             relevant.setdefault(passage.doc_id or passage.chunk_id, []).append(candidate)
     if not newest_first:
-        events = _events(found, passages, finder)
+        best = passages[found.best.passage]
+        within = asks_within_one_article(question.text) and (best.doc_id or best.chunk_id)
+        events = _events(found, passages, finder, within or None)
         if len({key for key, _, _ in events}) >= MIN_STATED_DATES:
             return _timeline_of_events(question, events, passages)
     return _by_article(question, list(key.values()), passages, newest_first, relevant)

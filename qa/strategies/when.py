@@ -17,8 +17,8 @@ from typing import Any
 from index.text import chunk_sentences
 from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
-from qa.question import DATE_LABELS, Question
-from qa.spans import entity_spans, mentions, new_to
+from qa.question import Question
+from qa.spans import date_spans, mentions, new_to
 from qa.strategies.common import lead_answer, readable
 from qa.strategies.yesno import subject_agrees, subject_of
 from qa.synonyms import one_word_verb, one_word_verbs
@@ -119,11 +119,11 @@ def _dated_answer(
     for candidate in candidates:
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
-        spans = entity_spans(doc, DATE_LABELS)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
-        for text, start in sorted(spans, key=lambda span: _distance(span[1], asked)):
-            text = _with_modifier(doc, _with_shared_year(doc, text, start), start)
-            resolved = resolve(text, passage.date, _tense(doc[start]))
+        for text, tense, _ in sorted(
+            date_expressions(doc), key=lambda span: _distance(span[2], asked)
+        ):
+            resolved = resolve(text, passage.date, tense)
             if (
                 resolved is None
                 and not passage.date
@@ -151,7 +151,18 @@ def _dated_answer(
     return None
 
 
+def date_expressions(doc: Any) -> list[tuple[str, str, int]]:
+    """Each date a sentence states as a reader would quote it, with the tense of its verb
+    and the token where it starts: "last Friday" where the model tagged "Friday", "February
+    2019" for the "February" of "in February and May 2019"."""
+    return [
+        (_with_modifier(doc, _with_shared_year(doc, text, start), start), _tense(doc[start]), start)
+        for text, start in date_spans(doc)
+    ]
+
+
 _MODIFIERS = frozenset({"last", "next", "this", "previous", "past", "coming"})
+_OWN_DAYS = ("today", "tonight", "yesterday", "tomorrow", "now")
 
 
 def _with_modifier(doc: Any, text: str, start: int) -> str:
@@ -161,6 +172,7 @@ def _with_modifier(doc: Any, text: str, start: int) -> str:
         before is not None
         and before.lower_ in _MODIFIERS
         and not text.lower().startswith(before.lower_)
+        and not text.lower().startswith(_OWN_DAYS)  # "we discussed this today"
     ):
         return f"{before.text} {text}"
     return text
@@ -186,13 +198,17 @@ def _tense(token: Any) -> str:
     """ "past" or "future" for the verb a date token belongs to, "" when it says neither
     ("a May 1 deadline approaches")."""
     verb = token
+    infinitive = False
     for _ in range(8):
+        if verb.lower_ in _AHEAD:
+            return "future"  # "another meeting due in mid-February"
         if verb.pos_ in ("VERB", "AUX"):
             auxiliaries = [c for c in verb.children if c.dep_ in ("aux", "auxpass")]
             # "is scheduled to be sentenced in March": an infinitive has the tense of
             # the verb it depends on
             if not any(c.lower_ == "to" for c in auxiliaries) or verb.head is verb:
                 break
+            infinitive = True
         if verb.head is verb:
             return ""
         verb = verb.head
@@ -204,10 +220,14 @@ def _tense(token: Any) -> str:
     if verb.tag_ == "VBD" or any(c.tag_ == "VBD" for c in auxiliaries):
         return "past"  # "held", "was held", "had been held"
     perfect = any(c.lemma_ == "have" for c in auxiliaries)
+    if infinitive and verb.tag_ == "VBN" and not perfect:
+        return "future"  # "their rivals, set to meet on 1 December"; "is due to open"
     if verb.tag_ == "VBN" and (perfect or not auxiliaries):
         return "past"  # "has held", "the meeting held in Moscow"
     return ""
 
+
+_AHEAD = frozenset({"due", "upcoming", "forthcoming"})
 
 _NAMED_DOERS = frozenset({"PERSON", "ORG", "GPE"})
 
