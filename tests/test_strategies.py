@@ -940,6 +940,26 @@ def test_before_or_after_is_answered_with_the_one_that_holds(
     assert answer.short_answer == "After"
 
 
+def test_whether_one_event_came_before_another_is_told_by_the_dates_the_sentences_state(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "The harbour title fight drew a big crowd.", day="2023-11-25"),
+        passage(
+            2,
+            "December 16, 2023, will be the final broadcast of the boxing series.",
+            day="2023-10-18",
+        ),
+    ]
+    answer = generator.generate(
+        "Did the harbour title fight come before the final broadcast of the boxing series?",
+        passages,
+    )
+    # the October article dates the final broadcast in December: the fight came first
+    assert answer.short_answer == "Yes"
+    assert "25 November 2023 (the article's date) is before December 16, 2023" in answer.text
+
+
 def test_whether_coverage_changed_is_refused_rather_than_guessed(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -66,7 +66,7 @@ def _events(
         if published is None and article not in undated_articles:
             undated_articles.append(article)
         order = undated_articles.index(article) if published is None else 0
-        stated = _stated_date(doc, passage.date, order)
+        stated = stated_date(doc, passage.date, order)
         if stated is None:
             # one article's account is told by the dates it states
             if published is None or not relevant or within:
@@ -96,7 +96,7 @@ def _rest_of_article(
 DATED, UNDATED = 0, 1  # an undated article's events follow every dated one
 
 
-def _stated_date(doc: Any, published: str, order: int) -> tuple[tuple[int, ...], str] | None:
+def stated_date(doc: Any, published: str, order: int) -> tuple[tuple[int, ...], str] | None:
     """The date a sentence states, as (sort key, label): the finest it gives ("In the
     autumn of last year in October" is October). In an article with no date, a relative
     date is placed by ``dates.undated_place`` after every dated event, ``order`` keeping

@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from qa.claims import fact_clauses, supports
-from qa.dates import long_date_or_blank
+from qa.dates import day_key, long_date_or_blank
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import NUMBER_WORDS
@@ -28,6 +28,7 @@ from qa.strategies.common import (
     outlet_spellings,
     outlets_of,
 )
+from qa.strategies.chronology import DATED, stated_date
 from qa.strategies.described_reports import described_sides
 from qa.types import Answer, Passage
 
@@ -257,7 +258,63 @@ def _ordered_claims(
             return refusal(question.full, f"no article found that reports {claim!r}")
         best = support[0]
         found.append((claim, best.sentence, passages[best.passage], best.similarity))
+    if not any(outlet for _, outlet in claims) and not _REPORTING.search(question.text):
+        return _ordered_events(question, order.group(1).lower(), found, finder)
     return _ordered(question, order.group(1).lower(), found)
+
+
+# words that make an order question one about reports, dated by their publication
+_REPORTING = re.compile(
+    r"\b(?:report\w*|articles?|stor(?:y|ies)|publish\w*|cover\w*|piece|wr[io]te|written|"
+    r"announc\w*|coverage|news)\b",
+    re.I,
+)
+
+
+def _ordered_events(
+    question: Question,
+    relation: str,
+    found: list[tuple[str, str, Passage, float]],
+    finder: ExtractiveGenerator,
+) -> Answer:
+    """ "Did the fight come before Showtime's final show?": events, not reports, so each is
+    dated by the date its sentence states ("December 16, 2023, will be the final
+    broadcast" in an October article), else by its article's date; dates the text does
+    not tell apart (a month against a day in it) leave the order to the refusal."""
+    dated: list[tuple[tuple[int, ...], str]] = []
+    for _, sentence, passage, _ in found:
+        stated = stated_date(finder.parse_sentence(sentence, passage), passage.date, 0)
+        day = day_key(passage.date)
+        if stated is not None and stated[0][0] == DATED:
+            dated.append((stated[0][1:], stated[1]))
+        elif day is not None:
+            dated.append((day, f"{long_date_or_blank(passage.date)} (the article's date)"))
+        else:
+            return refusal(question.full, f"no date found for {sentence!r}")
+    (first, first_label), (second, second_label) = dated
+    if not _told_apart(first, second):
+        return refusal(question.full, f"{first_label} and {second_label} do not tell the order")
+    earlier = first < second
+    wanted_earlier = relation in ("before", "earlier than", "prior to")
+    verdict = "Yes" if earlier == wanted_earlier else "No"
+    if " or " in relation:
+        options = relation.split(" or ")
+        verdict = next(o for o in options if (o in ("before", "earlier")) == earlier).capitalize()
+    quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
+    when = f"{first_label} is {'before' if earlier else 'after'} {second_label}"
+    return replace(
+        quoted, text=f"{verdict} {numbers}: {when}.\n{quoted.text}", short_answer=verdict
+    )
+
+
+def _told_apart(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether two dates differ at a level both state (a month is not before its days)."""
+    for x, y in zip(a, b, strict=True):
+        if x == 0 or y == 0:
+            return False
+        if x != y:
+            return True
+    return False
 
 
 def _ordered(
