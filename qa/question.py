@@ -86,7 +86,7 @@ LIGHT_VERBS = frozenset(
 # "What did Lavrov say about education?": what a speaker or a report said on a topic
 SAID_ABOUT = re.compile(
     r"what (?:did|does|do|has|have) (?:[\w'.-]+ ){1,6}(?:say|said|tell|told|write|report)\w* "
-    r"(?:about|on|regarding|of)\b",
+    r"(?:to (?:[\w'.-]+ ){1,3}?)?(?:about|on|regarding|of)\b",
     re.I,
 )
 _SUMMARY = re.compile(
@@ -296,7 +296,7 @@ _FRAMING = re.compile(
     r"sequence of|(?:play|pan)(?:ed|ned|s)? out|over the (?:decades|years|months|weeks)|"
     r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?|"
     r"what (?:did|does|do|has|have)|(?:say|said|tell|told|write|report)\w* "
-    r"(?=about|on|regarding|of))\b",
+    r"(?:to (?:[\w'.-]+ ){1,3}?)?(?=about|on|regarding|of))\b",
     re.I,
 )
 

@@ -839,6 +839,37 @@ def test_an_outlet_named_in_a_topic_says_whose_article_not_what_about() -> None:
     assert without_outlets("Reuters", passages) == "Reuters"  # nothing else left to ask
 
 
+def test_what_someone_said_about_a_name_no_sentence_mentions_is_refused(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Lavrov met Prime Minister Imran Khan in Islamabad for talks on Afghanistan. "
+            "Imran Khan stressed a political settlement in Afghanistan during the talks.",
+            day="2021-04-07",
+        )
+    ]
+    answer = generator.generate(
+        "What did Imran Khan say to Lavrov about India during the talks?", passages
+    )
+    assert answer.refused and "India" in answer.refusal_reason
+
+
+def test_an_interviewer_s_question_is_not_quoted_as_what_was_said(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Question: What kind of education ties are being built between the two countries? "
+            "Lavrov: The education ties grow, with ninety scholarships each year.",
+        )
+    ]
+    answer = generator.generate("Summarize the education ties.", passages)
+    assert "scholarships" in answer.text and "What kind" not in answer.text
+
+
 def test_a_summary_groups_sentences_under_their_article_oldest_first(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -10,15 +10,17 @@ relevance. Refused only when nothing retrieved is about the topic.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 import numpy as np
 
 from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal
-from qa.question import Question, asks_about_everything
+from qa.question import SAID_ABOUT, Question, asks_about_everything
 from qa.strategies import account
 from qa.strategies.common import opening_sentences, topic_evidence, where_from
 from qa.strategies.when import someone_else_did_it
+from qa.spans import mentions
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
@@ -40,9 +42,10 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = topic_evidence(question, passages, finder)
     if isinstance(found, Answer):
         return found
+    about = names_said_about(question)
     said = account.answer(question, found.candidates, passages, finder)
     if said is not None:
-        return said
+        return _about(question, said, about)
     pool = [
         c for c in found.candidates if not c.pair and c.score >= MIN_RELEVANCE * found.best.score
     ]
@@ -53,7 +56,28 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         more = _more_from_the_same_articles(pool, found.candidates, found.best.score, passages)
         pool += _not_someone_elses(question, more, passages, finder) if more else []
     chosen = select(pool, finder)
-    return write_by_article(question, chosen, passages)
+    return _about(question, write_by_article(question, chosen, passages), about)
+
+
+def names_said_about(question: Question) -> list[str]:
+    """The names of what a "what did X say about Y" question asks about: "India" in "What
+    did Imran Khan say to Lavrov about India during his visit?"."""
+    said = SAID_ABOUT.search(question.text)
+    if not said:
+        return []
+    topic = re.split(
+        r"\b(?:during|at|in|when|while|after|before|since)\b|[,?]", question.text[said.end() :]
+    )[0]
+    return [name for name in question.names if mentions(topic, name)]
+
+
+def _about(question: Question, answer: Answer, names: list[str]) -> Answer:
+    """The summary, or the refusal when it says nothing of a name asked about: an account
+    of the visit is no account of what was said about India."""
+    missing = [name for name in names if not mentions(answer.text, name)]
+    if missing:
+        return refusal(question.full, f"no sentence found that says anything about {missing[0]!r}")
+    return answer
 
 
 def _not_someone_elses(
