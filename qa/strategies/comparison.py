@@ -21,6 +21,7 @@ from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import NUMBER_WORDS
 from qa.strategies import factoid
+from qa.strategies.chronology import DATED, stated_date
 from qa.strategies.common import (
     cited_lines,
     names_covered,
@@ -28,7 +29,6 @@ from qa.strategies.common import (
     outlet_spellings,
     outlets_of,
 )
-from qa.strategies.chronology import DATED, stated_date
 from qa.strategies.described_reports import described_sides
 from qa.types import Answer, Passage
 

@@ -17,10 +17,10 @@ import numpy as np
 
 from qa.extractive import Candidate, ExtractiveGenerator, cite, compose, refusal
 from qa.question import SAID_ABOUT, Question, asks_about_everything
+from qa.spans import mentions
 from qa.strategies import account
 from qa.strategies.common import opening_sentences, topic_evidence, where_from
 from qa.strategies.when import someone_else_did_it
-from qa.spans import mentions
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6
