@@ -62,6 +62,7 @@ NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-z]+(?:\s+[A-Z][a-z]+)*")
 
 MAX_PASSAGES = 8
 MIN_COVERAGE = 0.34
+MIN_PLACED_CONTEXT = 0.9  # the sentence and its article cover the question with its setting
 MIN_SIMILARITY = 0.25
 MIN_SCORE = 0.36
 # A sentence that says the same in other words ("pledged" for "promised", "forces" for
@@ -342,8 +343,16 @@ class ExtractiveGenerator:
         paraphrase = (
             best.similarity >= STRONG_SIMILARITY and best.coverage >= MIN_PARAPHRASE_COVERAGE
         )
+        # "Whom did Lavrov meet during his April 2021 visit to Pakistan?": a sentence that
+        # says all the question asks, in an article that says its setting, covers it
+        asked = {t: w for t, w in weights.items() if t not in setting}
+        placed = (
+            bool(setting)
+            and best.context_coverage >= MIN_PLACED_CONTEXT
+            and covered(best.terms, asked) >= MIN_COVERAGE
+        )
         if (
-            (best.coverage < MIN_COVERAGE and not paraphrase)
+            (best.coverage < MIN_COVERAGE and not paraphrase and not placed)
             or best.similarity < MIN_SIMILARITY
             or best.score < MIN_SCORE
         ):

@@ -870,6 +870,22 @@ def test_an_interviewer_s_question_is_not_quoted_as_what_was_said(
     assert "scholarships" in answer.text and "What kind" not in answer.text
 
 
+def test_a_sentence_that_says_all_asked_answers_in_an_article_that_says_the_setting(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        replace(
+            passage(1, "In Doha, Lavrov did meet the Emir.", day="2021-04-07"),
+            title="Lavrov on an official state visit to Qatar and Oman in April 2021",
+        )
+    ]
+    answer = generator.generate(
+        "Whom did Lavrov meet during his April 2021 official state visit to Qatar and Oman?",
+        passages,
+    )
+    assert not answer.refused and "Emir" in answer.text
+
+
 def test_a_summary_groups_sentences_under_their_article_oldest_first(
     generator: ExtractiveGenerator,
 ) -> None:
