@@ -580,10 +580,9 @@ def candidate_texts(passage_text: str) -> list[str]:
 
 
 def _answerable_sentence(sentence: str) -> bool:
-    """Sentences, not headings, captions, fragments or questions: an interviewer's "What
-    kind of interaction is being conducted …?" states nothing."""
+    """Sentences, not headings, captions or fragments."""
     words = sentence.split()
-    if len(words) < 5 or sentence.rstrip().endswith("?"):
+    if len(words) < 5:
         return False
     return bool(re.search(r"""[.!?]["')\]]*$""", sentence)) or len(words) >= 12
 

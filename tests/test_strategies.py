@@ -17,7 +17,6 @@ from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, asks_within_one_article, read_question
 from qa.spans import date_spans, of_an_agent
 from qa.strategies import comparison, contest
-from qa.strategies.common import without_outlets
 from qa.strategies.when import date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
@@ -829,14 +828,6 @@ def test_a_question_about_one_article_s_account_is_told_from_the_question(
     question: str, one_article: bool
 ) -> None:
     assert asks_within_one_article(question) is one_article
-
-
-def test_an_outlet_named_in_a_topic_says_whose_article_not_what_about() -> None:
-    passages = [passage(1, "The talks resumed.", source="Reuters")]
-    assert (
-        without_outlets("Reuters on Lavrov's Pakistan trip", passages) == "Lavrov's Pakistan trip"
-    )
-    assert without_outlets("Reuters", passages) == "Reuters"  # nothing else left to ask
 
 
 def test_what_someone_said_about_a_name_no_sentence_mentions_is_refused(

@@ -92,10 +92,8 @@ def topic_evidence(
     ("the most recent status of the talks" for "the talks have made little headway") is
     found by meaning instead: sentences within TOPIC_SIMILARITY of it, in passages that
     name every name the question names."""
-    # the topic is read alone; the setting that places it is the question's; an outlet it
-    # names ("the Reuters report on Lavrov's trip") says whose article, not what about
-    topic_text = without_outlets(question.topic or question.text, passages)
-    topic = replace(finder.read(topic_text), setting=question.setting)
+    # the topic is read alone; the setting that places it is the question's
+    topic = replace(finder.read(question.topic or question.text), setting=question.setting)
     found = finder.evidence(topic, passages, breadth=TOPIC_CANDIDATES)
     if not isinstance(found, str):
         return TopicEvidence(found.best, found.candidates)
@@ -107,17 +105,6 @@ def topic_evidence(
     if not close:
         return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
     return TopicEvidence(close[0], close)
-
-
-def without_outlets(text: str, passages: list[Passage]) -> str:
-    """The text without the names of the passages' outlets, when something else is left."""
-    bare = text
-    for outlet in {p.source for p in passages if p.source}:
-        bare = re.sub(
-            rf"(?:\b(?:in|on|by|from)\s+)?\b{re.escape(outlet)}(?:[’']s)?\b", " ", bare, flags=re.I
-        )
-    bare = re.sub(r"^(?:on|about|of|in|from|by)\s+", "", " ".join(bare.split()), flags=re.I)
-    return bare if re.search(r"[A-Za-z]{3}", bare) else text
 
 
 def _close_to(
