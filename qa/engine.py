@@ -24,6 +24,7 @@ from index.nlp import load_nlp, load_parser
 from index.sentence_vectors import SentenceVectors
 from index.settings import Settings
 from index.store import ChunkStore, index_exists, is_finished
+from qa.compound import joined_answer, split_question
 from qa.extractive import ExtractiveGenerator
 from qa.followup import message_text, standalone_query
 from qa.nouns import NounKinds
@@ -360,9 +361,27 @@ def ask_stream(
     started = time.perf_counter()
     engine = get_engine(settings)
     chosen = engine.generator_named(generator)
-    engine, query, passages = _search(
-        question, history, k, sources, date_from, date_to, settings, chosen
-    )
+    parts = split_question(clean_question(question)) if chosen is engine.extractive else None
+    finished: list[Answer] = []
+    if parts is None:
+        engine, query, passages = _search(
+            question, history, k, sources, date_from, date_to, settings, chosen
+        )
+    else:
+        # two questions asked as one: each on its own, the second as a follow-up
+        answers: list[Answer] = []
+        passages = []
+        turns = clean_history(history)
+        for part in parts:
+            engine, asked, found = _search(
+                part, turns, k, sources, date_from, date_to, settings, chosen
+            )
+            answers.append(chosen.generate(asked, found))
+            passages += found
+            turns = [*turns, {"role": "user", "content": part}]
+            turns.append({"role": "assistant", "content": answers[-1].text})
+        query = clean_question(question)
+        finished.append(joined_answer(query, parts, answers[0], answers[1]))
     retrieved = time.perf_counter()
     failure: list[GenerationError] = []
 
@@ -375,16 +394,15 @@ def ask_stream(
             except GenerationError as exc:
                 failure.append(exc)
             return
-        answer = chosen.generate(query, passages)
-        finished.append(answer)
+        if not finished:
+            finished.append(chosen.generate(query, passages))
+        answer = finished[0]
         if pieces:
             words = answer.text.split(" ")
             for start in range(0, len(words), STREAM_WORDS):
                 yield " ".join(words[start : start + STREAM_WORDS]) + (
                     " " if start + STREAM_WORDS < len(words) else ""
                 )
-
-    finished: list[Answer] = []
 
     def finish(text: str) -> Answer:
         answer = finished[0] if finished else _llm_answer(engine, query, passages, text, failure)

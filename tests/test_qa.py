@@ -162,6 +162,18 @@ def test_a_follow_up_can_lean_on_what_the_last_answer_named(settings: Settings) 
     assert "Karachi" in follow.text and "Lahore" in follow.text and follow.citations
 
 
+def test_two_questions_asked_as_one_are_both_answered_with_one_citation_list(
+    settings: Settings,
+) -> None:
+    answer = ask(
+        "Whom did Lavrov meet in Rawalpindi, and which cities will the North-South Gas "
+        "Pipeline connect?",
+        settings=settings,
+    )
+    assert "Bajwa" in answer.text and "Karachi" in answer.text
+    assert sorted(set(markers(answer))) == [c.number for c in answer.citations] == [1, 2]
+
+
 def test_gradio_style_history_with_content_parts_is_accepted(settings: Settings) -> None:
     history = [
         {
