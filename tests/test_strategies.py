@@ -17,7 +17,7 @@ from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, asks_within_one_article, read_question
 from qa.spans import date_spans, of_an_agent
 from qa.strategies import comparison, contest
-from qa.strategies.when import date_expressions
+from qa.strategies.when import asks_ahead, date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
 
@@ -875,6 +875,47 @@ def test_a_sentence_that_says_all_asked_answers_in_an_article_that_says_the_sett
         passages,
     )
     assert not answer.refused and "Emir" in answer.text
+
+
+def test_when_something_is_to_happen_is_not_answered_by_when_it_was_announced(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Epic announced Friday that the next season would return to the original map, "
+            "as the game turns the clock back come November 3.",
+            day="2023-10-30",
+        )
+    ]
+    answer = generator.generate("When was the next season set to return?", passages)
+    assert answer.short_answer == "3 November 2023"
+
+
+@pytest.mark.parametrize(
+    ("question", "ahead"),
+    [
+        ("When will the trial start?", True),
+        ("When is China due to host the second meeting?", True),
+        ("When was that season set to start?", True),
+        ("When did the trial start?", False),
+        ("When did Will Smith speak at the library?", False),  # a name, not "will"
+    ],
+)
+def test_a_question_about_what_is_to_come_is_told_from_its_words(
+    question: str, ahead: bool
+) -> None:
+    assert asks_ahead(load_nlp()(question)) is ahead
+
+
+def test_a_when_question_with_no_date_anywhere_is_refused_not_answered_with_a_sentence(
+    generator: ExtractiveGenerator,
+) -> None:
+    undated = replace(
+        passage(1, "The second meeting of the contact group is being prepared."), date=""
+    )
+    answer = generator.generate("When is the second meeting of the contact group?", [undated])
+    assert answer.refused
 
 
 def test_a_summary_groups_sentences_under_their_article_oldest_first(

@@ -92,8 +92,8 @@ def _from_evidence(
     passage = passages[best.passage]
     try:
         published = long_date(date.fromisoformat(passage.date[:10]))
-    except ValueError:
-        return finder.answer_from(found, passages)
+    except ValueError:  # a sentence with no date is no answer to "when"
+        return refusal(question.full, "the sentences about it state no date, nor does its article")
     lead = f"The articles give no date for it; the report is dated {published}"
     return lead_answer(
         question.full,
@@ -114,8 +114,12 @@ def _dated_answer(
     absolute_only: bool = False,
 ) -> Answer | None:
     """The first date the candidates state (nearest the question's ``terms``), made
-    absolute; failing that, a relative date in an undated article, quoted as such."""
+    absolute; failing that, a relative date in an undated article, quoted as such. A
+    question about what is to come ("When was that season set to start?") is not
+    answered by the date of something done ("Epic announced Friday that the season would
+    return … come November 3": Friday is when it was announced)."""
     undated: tuple[str, Any] | None = None  # a relative date in an article with no date
+    ahead = asks_ahead(finder.parse_question(question.text))
     for candidate in candidates:
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
@@ -123,6 +127,8 @@ def _dated_answer(
         for text, tense, _ in sorted(
             date_expressions(doc), key=lambda span: _distance(span[2], asked)
         ):
+            if ahead and tense == "past":
+                continue
             resolved = resolve(text, passage.date, tense)
             if (
                 resolved is None
@@ -228,6 +234,26 @@ def _tense(token: Any) -> str:
 
 
 _AHEAD = frozenset({"due", "upcoming", "forthcoming"})
+_PLANNED = frozenset({"schedule", "slate", "set", "expect", "plan"})
+
+
+def asks_ahead(doc: Any) -> bool:
+    """Whether a question asks when something is to happen: "When will …?", "When is China
+    due to host …?", "When was the season set to start?", "When is the vote scheduled?"."""
+    for token in doc:
+        # "When will …?", not the "Will" of "When did Will Smith speak?"
+        modal = token.dep_ == "aux" and token.lower_ in ("will", "shall", "'ll")
+        if modal and (token.text.islower() or token.i == 0):
+            return True
+        if token.lower_ in _AHEAD:
+            return True
+        if token.lemma_.lower() in _PLANNED and any(
+            c.dep_ == "xcomp" or (c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP"))
+            for c in token.children
+        ):
+            return True
+    return False
+
 
 _NAMED_DOERS = frozenset({"PERSON", "ORG", "GPE"})
 
