@@ -360,6 +360,44 @@ def amount_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
     return entity_spans(doc, labels)
 
 
+# words after a plural noun that single out one or a few of the things it counts
+_SINGLING_OUT = ("in particular", "particularly", "especially", "notably", "such as", "namely")
+
+
+def singled_out_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
+    """What a sentence singles out of the asked noun's things: "the fight against
+    terrorism" of "We have many topics for discussion, in particular, the fight against
+    terrorism" for "Which topic did he single out?"."""
+    lemma = head_noun.lower().rstrip("s")
+    out: list[tuple[str, int]] = []
+    for token in doc:
+        if token.pos_ != "NOUN" or not token.lower_.startswith(lemma[: max(4, len(lemma) - 1)]):
+            continue
+        rest = doc[token.i + 1 : token.i + 1 + SINGLING_OUT_REACH]
+        lowered = " ".join(t.lower_ for t in rest)
+        marker = next((m for m in _SINGLING_OUT if f" {m} " in f" {lowered} "), None)
+        if marker is None:
+            continue
+        words = marker.split()
+        at = next(
+            t.i + len(words)
+            for t in rest
+            if [x.lower_ for x in doc[t.i : t.i + len(words)]] == words
+        )
+        noun = next((t for t in doc[at:] if t.pos_ in ("NOUN", "PROPN")), None)
+        if noun is None:
+            continue
+        start = max(at, noun.left_edge.i)
+        while start < noun.i and doc[start].is_punct:
+            start += 1
+        end = min(noun.right_edge.i, start + MAX_SPAN_WORDS - 1)
+        out.append((tokens_text(doc[start : end + 1]).rstrip(" ,.;"), start))
+    return out
+
+
+SINGLING_OUT_REACH = 9  # tokens from the noun to the end of "in particular"
+
+
 def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
     """A phrase headed by the asked noun that names one thing: "UN Security Council
     Resolution 2513" for "which resolution", but not the bare "the resolutions"."""

@@ -918,6 +918,20 @@ def test_a_when_question_with_no_date_anywhere_is_refused_not_answered_with_a_se
     assert answer.refused
 
 
+def test_which_of_many_things_is_answered_by_the_one_the_sentence_singles_out(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Rabbani said they had many topics for talks in Moscow, in particular, "
+            "the fight against terrorism.",
+        )
+    ]
+    answer = generator.generate("Which topic did Rabbani single out for talks in Moscow?", passages)
+    assert answer.short_answer == "the fight against terrorism"
+
+
 def test_a_summary_groups_sentences_under_their_article_oldest_first(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -29,6 +29,7 @@ from qa.spans import (
     repeats_person,
     role_spans,
     same_name,
+    singled_out_spans,
     tied_to_noun,
 )
 from qa.strategies import inference
@@ -174,6 +175,7 @@ def short_answer(
         if question.head_noun:
             # "which anniversary" → "the 70th anniversary", "which resolution" → "Resolution 2513"
             tiers.append(headed_spans(doc, question.head_noun))
+            tiers.append(singled_out_spans(doc, question.head_noun))
             if not question.answer_labels:
                 # "Which foreign secretary …?" → "Foreign Secretary Tehmina Janjua": a
                 # name the asked noun titles, whatever kind of thing the noun is
