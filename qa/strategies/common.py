@@ -186,11 +186,12 @@ def _short_name(outlet: str) -> str:
 
 def cited_lines(question: str, parts: list[tuple[str, Passage, float]]) -> tuple[Answer, str]:
     """The (sentence, passage, score) parts composed into one cited answer whose text is
-    one line per part, "Outlet, 7 April 2021: <sentence> [n]"; and every citation number
+    one line per part, "Outlet, 7 April 2021: <sentence> [n]" (the headline for an article
+    with neither); and every citation number
     ("[1][2]"), for the verdict line a strategy puts above them."""
     quoted = compose(question, parts)
     number = {c.chunk_id: c.number for c in quoted.citations}
-    lines = [f"{where_from(p)}: {cite(s, p, number)}" for s, p, _ in parts]
+    lines = [f"{where_from(p) or p.title}: {cite(s, p, number)}" for s, p, _ in parts]
     numbers = "".join(f"[{c.number}]" for c in quoted.citations)
     return replace(quoted, text="\n".join(lines)), numbers
 

@@ -53,8 +53,20 @@ NAME_LABELS = frozenset(
 )
 
 
+# "In the report on Rabbani's talks, which agency …?": a phrase that places the question
+# in a report, not a claim about what is asked
+_IN_A_REPORT = re.compile(
+    r"^\W*(?:in|from) (?:the|this|that|a|an) (?:[\w'’-]+ ){0,3}?"
+    r"(?:report|article|story|piece|interview|coverage)\b",
+    re.I,
+)
+
+
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
-    if len(fact_clauses(question.text)) > 1:
+    claims = [
+        c for i, c in enumerate(fact_clauses(question.text)) if i or not _IN_A_REPORT.match(c)
+    ]
+    if len(claims) > 1:
         shared = inference.answer(question, passages, finder)
         by_claims = shared or _shared_by_claims(question, passages, finder)
         if by_claims.refused:
