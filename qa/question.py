@@ -332,13 +332,24 @@ def asks_for_latest(text: str) -> bool:
     read without a parse: "recently" in a who/which question places a fact in time
     ("Which company, recently reported by …?"), as in ``_shape``."""
     words = {m.group(0).lower() for m in _LATEST.finditer(text)}
-    if words <= {"recent", "recently"}:
+    described = [
+        m.group(1).lower() for m in re.finditer(r"\b(?:latest|newest)\s+(\S+)", text, re.I)
+    ]
+    placing = words <= {"recent", "recently"} or (
+        words <= {"latest", "newest"}
+        and len(described) == len(re.findall(r"\b(?:latest|newest)\b", text, re.I))
+        and not ({d.strip("?,.") for d in described} & (_NEWS_NOUNS | _PREPOSITIONS))
+    )
+    if placing:  # "the recent meeting", "Amazon's latest Echo Frames"
         return (
             bool(words)
             and not re.search(r"\b(?:who|whom|whose|which)\b", text, re.I)
             and not _YES_NO_OPENING.match(text.lower())
         )
     return True
+
+
+_PREPOSITIONS = frozenset("on in about from with for of at".split())
 
 
 _ONE_ARTICLE = re.compile(
@@ -657,6 +668,22 @@ def _asks(token: Any) -> bool:
     return token.head.dep_ not in ("advcl", "relcl", "acl")
 
 
+_NEWS_NOUNS = frozenset(
+    "news update updates development developments coverage report reports story stories "
+    "status word information".split()
+)
+
+
+def _describes_a_thing(tokens: list[Any]) -> bool:
+    """Whether every "latest"/"newest" of the question describes a thing other than news
+    ("Amazon's latest Echo Frames"), not the news asked for ("the latest developments")."""
+    marks = [t for t in tokens if t.lower_ in ("latest", "newest")]
+    return bool(marks) and all(
+        t.dep_ == "amod" and t.head.pos_ in ("NOUN", "PROPN") and t.head.lower_ not in _NEWS_NOUNS
+        for t in marks
+    )
+
+
 def _shape(
     lower: str, tokens: list[Any], wh_token: Any, head: str, labels: frozenset[str]
 ) -> Shape:
@@ -668,12 +695,13 @@ def _shape(
         return "timeline"
     latest = {m.group(0) for m in _LATEST.finditer(lower)}
     if latest and not (
-        latest <= {"recently", "recent"}
+        (latest <= {"recently", "recent"} or _describes_a_thing(tokens))
         and (_asks_a_name(wh_token, head) or _YES_NO_OPENING.match(lower))
     ):
         # "Which company, recently reviewed by TechCrunch, …?" asks a name, and "Did
-        # Pakistan attend the recent meeting?" a yes or no: "recent" places a fact in
-        # time there, it does not ask for the newest coverage.
+        # Pakistan attend the recent meeting?" or "Did The Verge score Amazon's latest
+        # Echo Frames higher …?" a yes or no: "recent" and a "latest" that describes a
+        # thing place it in time there, they do not ask for the newest coverage.
         return "latest"
     first = tokens[0] if tokens else None
     if first is not None and wh_token is None and lower.rstrip().endswith("?"):

@@ -81,6 +81,8 @@ def all_alike() -> ExtractiveGenerator:
         ("Before the Times reported the verdict, did the Guardian describe how it came?", "yesno"),
         ("In what order did the sanctions come?", "timeline"),
         ("What are the recent developments in the talks?", "latest"),
+        ("Did The Verge score Amazon's latest Echo Frames above its rival?", "yesno"),
+        ("What are the latest developments in the talks?", "latest"),
     ],
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
@@ -95,6 +97,9 @@ def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) 
         ("Which company, recently reviewed by TechCrunch, cut prices?", False),
         ("Considering the recent escalation, which country hosted the summit?", False),
         ("Did Pakistan attend the recent meeting?", False),
+        ("Did The Verge score Amazon's latest Echo Frames above its rival?", False),
+        ("What are the latest developments in the talks?", True),
+        ("Is there any latest news on the talks?", True),
     ],
 )
 def test_retrieval_reads_a_question_for_the_newest_coverage_as_the_shape_does(
