@@ -180,3 +180,14 @@ def undated_place(expression: str, tense: str = "") -> tuple[int, int, int, int]
     if re.search(r"\bmonth\b|\bweek\b", lower) and step:
         return 0, step, 0, 0
     return None
+
+
+def told_apart(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
+    """Whether two sort keys tell which came first: they differ at a level both state (a
+    month is neither before nor after a day in it)."""
+    for x, y in zip(a, b, strict=True):
+        if x == 0 or y == 0:
+            return False
+        if x != y:
+            return True
+    return False

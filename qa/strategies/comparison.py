@@ -16,7 +16,7 @@ import re
 from dataclasses import replace
 
 from qa.claims import fact_clauses, supports
-from qa.dates import day_key, long_date_or_blank
+from qa.dates import day_key, long_date_or_blank, told_apart
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import NUMBER_WORDS
@@ -292,29 +292,9 @@ def _ordered_events(
         else:
             return refusal(question.full, f"no date found for {sentence!r}")
     (first, first_label), (second, second_label) = dated
-    if not _told_apart(first, second):
+    if not told_apart(first, second):
         return refusal(question.full, f"{first_label} and {second_label} do not tell the order")
-    earlier = first < second
-    wanted_earlier = relation in ("before", "earlier than", "prior to")
-    verdict = "Yes" if earlier == wanted_earlier else "No"
-    if " or " in relation:
-        options = relation.split(" or ")
-        verdict = next(o for o in options if (o in ("before", "earlier")) == earlier).capitalize()
-    quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
-    when = f"{first_label} is {'before' if earlier else 'after'} {second_label}"
-    return replace(
-        quoted, text=f"{verdict} {numbers}: {when}.\n{quoted.text}", short_answer=verdict
-    )
-
-
-def _told_apart(a: tuple[int, ...], b: tuple[int, ...]) -> bool:
-    """Whether two dates differ at a level both state (a month is not before its days)."""
-    for x, y in zip(a, b, strict=True):
-        if x == 0 or y == 0:
-            return False
-        if x != y:
-            return True
-    return False
+    return _verdict(question, relation, found, first < second, first_label, second_label)
 
 
 def _ordered(
@@ -326,17 +306,27 @@ def _ordered(
     first, second = found[0][2].date[:10], found[1][2].date[:10]
     if first == second:
         return refusal(question.full, "both reports carry the same date")
-    earlier = first < second
+    labels = long_date_or_blank(first), long_date_or_blank(second)
+    return _verdict(question, relation, found, first < second, *labels)
+
+
+def _verdict(
+    question: Question,
+    relation: str,
+    found: list[tuple[str, str, Passage, float]],
+    earlier: bool,
+    first: str,
+    second: str,
+) -> Answer:
+    """ "Yes [1][2]: 5 June 2023 is before 4 October 2023." (or "No"; "Before"/"After" for
+    "… before or after …?", which asks which of the two), over one cited line per side."""
     wanted_earlier = relation in ("before", "earlier than", "prior to")
     verdict = "Yes" if earlier == wanted_earlier else "No"
-    if " or " in relation:  # "… before or after …?" asks which of the two
+    if " or " in relation:
         options = relation.split(" or ")
         verdict = next(o for o in options if (o in ("before", "earlier")) == earlier).capitalize()
     quoted, numbers = cited_lines(question.full, [(s, p, score) for _, s, p, score in found])
-    when = (
-        f"{long_date_or_blank(first)} is {'before' if earlier else 'after'} "
-        f"{long_date_or_blank(second)}"
-    )
+    when = f"{first} is {'before' if earlier else 'after'} {second}"
     return replace(
         quoted, text=f"{verdict} {numbers}: {when}.\n{quoted.text}", short_answer=verdict
     )

@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Any
 
-from qa.dates import sort_key
+from qa.dates import sort_key, told_apart
 from qa.extractive import ExtractiveGenerator, compose, with_marker
 from qa.question import Question
 from qa.spans import tokens_text
@@ -47,7 +47,7 @@ def answer(
         return None
     word, main, subordinate = split
     first, second = (_dated(text, passages, finder) for text in (main, subordinate))
-    if first is None or second is None or not _ordered(first.key, second.key):
+    if first is None or second is None or not told_apart(first.key, second.key):
         return None
     events = [first, second]
     holds = (first.key < second.key) == (word == "before")
@@ -72,16 +72,6 @@ def answer(
 
 def _passage(chunk_id: str, passages: list[Passage]) -> Passage:
     return next(p for p in passages if p.chunk_id == chunk_id)
-
-
-def _ordered(a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
-    """Whether two sort keys tell which came first: they differ at a level both state."""
-    for x, y in zip(a, b, strict=True):
-        if x == 0 or y == 0:
-            return False
-        if x != y:
-            return True
-    return False
 
 
 def _dated(clause: str, passages: list[Passage], finder: ExtractiveGenerator) -> Event | None:
