@@ -903,6 +903,8 @@ def test_when_something_is_to_happen_is_not_answered_by_when_it_was_announced(
         ("When will the trial start?", True),
         ("When is China due to host the second meeting?", True),
         ("When was that season set to start?", True),
+        ("On what date is the second meeting of the contact group scheduled?", True),
+        ("When was the meeting scheduled?", False),
         ("When did the trial start?", False),
         ("When did Will Smith speak at the library?", False),  # a name, not "will"
     ],

@@ -247,9 +247,10 @@ def asks_ahead(doc: Any) -> bool:
             return True
         if token.lower_ in _AHEAD:
             return True
-        if token.lemma_.lower() in _PLANNED and any(
-            c.dep_ == "xcomp" or (c.dep_ == "auxpass" and c.tag_ in ("VBZ", "VBP"))
-            for c in token.children
+        if token.lemma_.lower() in _PLANNED and (
+            any(c.dep_ == "xcomp" for c in token.children)
+            # "is scheduled", also where the parser hangs "scheduled" off the "is"
+            or any(t.lower_ in ("is", "are") and t.pos_ == "AUX" for t in doc)
         ):
             return True
     return False
