@@ -507,7 +507,8 @@ def object_spans(doc: Any, is_verb: Callable[[Any], bool]) -> list[tuple[str, in
                 while words and words[0].lower_ in _LEADING_WORDS:
                     words = words[1:]
                 if words and len(words) <= MAX_SPAN_WORDS:
-                    out.append((" ".join(t.text for t in words), words[0].i))
+                    # as written: "Palestinian-Israeli", not "Palestinian - Israeli"
+                    out.append((" ".join(tokens_text(words).split()), words[0].i))
     return out
 
 

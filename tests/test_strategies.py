@@ -534,6 +534,22 @@ def test_a_list_comes_from_the_sentence_that_enumerates_rather_than_from_single_
     assert "Moscow" not in answer.text.split(" — ")[0]
 
 
+def test_a_list_told_over_sentences_that_repeat_the_verb_is_read_on(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "On the Middle East, the ministers discussed the Syrian settlement and the Syrian "
+            "chemical dossier. They discussed the Palestinian-Israeli settlement. "
+            "Trade was up.",
+        )
+    ]
+    answer = generator.generate("Which Middle East issues did the ministers discuss?", passages)
+    assert "Palestinian-Israeli settlement" in answer.short_answer
+    assert "Trade" not in answer.text
+
+
 def test_a_list_announced_with_a_colon_gives_the_lines_below_it(
     generator: ExtractiveGenerator,
 ) -> None:

@@ -18,6 +18,7 @@ from collections import Counter
 from dataclasses import replace
 from typing import Any
 
+from index.text import split_sentences
 from qa.announced_list import AnnouncedList, items_after
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
@@ -52,6 +53,11 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         for text in fresh:
             items[text.lower()] = text
         sources.append((fresh, (candidate.sentence, passages[candidate.passage], candidate.score)))
+        for sentence, more in _read_on(question, candidate, passages, finder):
+            more = [text for text in more if text.lower() not in items]
+            if more:
+                items.update({text.lower(): text for text in more})
+                sources.append((more, (sentence, passages[candidate.passage], candidate.score)))
         if len(items) >= MAX_ITEMS:
             break
     if not items:
@@ -167,6 +173,45 @@ def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tup
     return list(
         dict.fromkeys(text for text, start in fresh if doc[start].sent == enumerating)
     ), True
+
+
+MAX_READ_ON = 2  # sentences after one whose verb lists the items
+
+
+def _read_on(
+    question: Question, candidate: Candidate, passages: list[Passage], finder: ExtractiveGenerator
+) -> list[tuple[str, list[str]]]:
+    """The sentences right after one that lists the asked verb's objects, in its paragraph,
+    while they say the verb again, with their objects: a list told over several
+    sentences ("we discussed the Syrian settlement, the chemical dossier … We discussed
+    the alarming situation in the Palestinian-Israeli settlement")."""
+    if question.answer_labels or not question.focus_lemma:
+        return []
+    verb = finder.terms_of(question.focus_lemma)
+
+    def is_verb(token: Any) -> bool:
+        return token.lemma_.lower() == question.focus_lemma or bool(
+            finder.terms_of(token.text) & verb
+        )
+
+    passage = passages[candidate.passage]
+    for paragraph in passage.text.split("\n\n"):
+        sentences = split_sentences(paragraph)
+        # a pair of sentences reads on from its second
+        at = next((i for i, s in enumerate(sentences) if candidate.sentence.endswith(s)), None)
+        if at is None:
+            continue
+        out: list[tuple[str, list[str]]] = []
+        for sentence in sentences[at + 1 : at + 1 + MAX_READ_ON]:
+            doc = finder.parse_sentence(sentence, passage)
+            spans = [
+                t for t, _ in object_spans(doc, is_verb) if new_to(question, t, finder.terms_of)
+            ]
+            if not spans:
+                break
+            out.append((sentence, list(dict.fromkeys(spans))))
+        return out
+    return []
 
 
 def _joined(items: list[str]) -> str:
