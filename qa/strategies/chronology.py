@@ -2,7 +2,10 @@
 newest first for the latest, oldest first for a timeline, one line each:
 "7 April 2021 — <headline>: <its key sentence> [n]". A timeline whose sentences state
 dates of their own ("in November 2018", "last year" in a 2018 article) is told by those
-dates instead, one line per event: a single article can hold a whole story.
+dates instead, one line per event: a single article can hold a whole story. An article
+with no date still orders its own events ("last June", "back in December", "on
+Tuesday"), after every dated one; a timeline of one article ("the events in the Reuters
+report") is told by that article's dates alone.
 
 An article is relevant when its best sentence is about the topic (the sentence finder's
 evidence, at a share of the best article's score); its key sentence is that sentence.
