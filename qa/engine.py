@@ -361,7 +361,8 @@ def ask_stream(
     started = time.perf_counter()
     engine = get_engine(settings)
     chosen = engine.generator_named(generator)
-    parts = split_question(clean_question(question)) if chosen is engine.extractive else None
+    cleaned = clean_question(question)  # raises for an empty or overlong question
+    parts = split_question(cleaned) if chosen is engine.extractive else None
     finished: list[Answer] = []
     if parts is None:
         engine, query, passages = _search(
@@ -378,9 +379,12 @@ def ask_stream(
             )
             answers.append(chosen.generate(asked, found))
             passages += found
-            turns = [*turns, {"role": "user", "content": part}]
-            turns.append({"role": "assistant", "content": answers[-1].text})
-        query = clean_question(question)
+            turns = [
+                *turns,
+                {"role": "user", "content": part},
+                {"role": "assistant", "content": answers[-1].text},
+            ]
+        query = cleaned
         finished.append(joined_answer(query, parts, answers[0], answers[1]))
     retrieved = time.perf_counter()
     failure: list[GenerationError] = []

@@ -345,11 +345,11 @@ class ExtractiveGenerator:
         )
         # "Whom did Lavrov meet during his April 2021 visit to Pakistan?": a sentence that
         # says all the question asks, in an article that says its setting, covers it
-        asked = {t: w for t, w in weights.items() if t not in setting}
         placed = (
             bool(setting)
             and best.context_coverage >= MIN_PLACED_CONTEXT
-            and covered(best.terms, asked) >= MIN_COVERAGE
+            and covered(best.terms, {t: w for t, w in weights.items() if t not in setting})
+            >= MIN_COVERAGE
         )
         if (
             (best.coverage < MIN_COVERAGE and not paraphrase and not placed)

@@ -83,10 +83,11 @@ DATE_LABELS = frozenset({"DATE", "TIME"})
 LIGHT_VERBS = frozenset(
     "be do have say tell mean happen think make get go take see know want base call name".split()
 )
+# "said …", "told Lavrov …": the verb of speech, and whom it was said to, before the topic
+_SAID_TO = r"(?:say|said|tell|told|write|report)\w* (?:to (?:[\w'.-]+ ){1,3}?)?"
 # "What did Lavrov say about education?": what a speaker or a report said on a topic
 SAID_ABOUT = re.compile(
-    r"what (?:did|does|do|has|have) (?:[\w'.-]+ ){1,6}(?:say|said|tell|told|write|report)\w* "
-    r"(?:to (?:[\w'.-]+ ){1,3}?)?(?:about|on|regarding|of)\b",
+    r"what (?:did|does|do|has|have) (?:[\w'.-]+ ){1,6}" + _SAID_TO + r"(?:about|on|regarding|of)\b",
     re.I,
 )
 _SUMMARY = re.compile(
@@ -295,8 +296,7 @@ _FRAMING = re.compile(
     r"in (?:chronological|what|which) order|(?:what|which) (?:was|were|is|are) the sequence of|"
     r"sequence of|(?:play|pan)(?:ed|ned|s)? out|over the (?:decades|years|months|weeks)|"
     r"coverage|reporting|news|stories|story|articles?|developments?|updates?|events?|"
-    r"what (?:did|does|do|has|have)|(?:say|said|tell|told|write|report)\w* "
-    r"(?:to (?:[\w'.-]+ ){1,3}?)?(?=about|on|regarding|of))\b",
+    r"what (?:did|does|do|has|have)|" + _SAID_TO + r"(?=about|on|regarding|of))\b",
     re.I,
 )
 

@@ -368,22 +368,13 @@ def singled_out_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
     """What a sentence singles out of the asked noun's things: "the fight against
     terrorism" of "We have many topics for discussion, in particular, the fight against
     terrorism" for "Which topic did he single out?"."""
-    lemma = head_noun.lower().rstrip("s")
     out: list[tuple[str, int]] = []
     for token in doc:
-        if token.pos_ != "NOUN" or not token.lower_.startswith(lemma[: max(4, len(lemma) - 1)]):
+        if token.pos_ != "NOUN" or not _is_the_noun(token, head_noun):
             continue
-        rest = doc[token.i + 1 : token.i + 1 + SINGLING_OUT_REACH]
-        lowered = " ".join(t.lower_ for t in rest)
-        marker = next((m for m in _SINGLING_OUT if f" {m} " in f" {lowered} "), None)
-        if marker is None:
+        at = _after_marker(doc, token.i + 1, token.i + 1 + SINGLING_OUT_REACH)
+        if at is None:
             continue
-        words = marker.split()
-        at = next(
-            t.i + len(words)
-            for t in rest
-            if [x.lower_ for x in doc[t.i : t.i + len(words)]] == words
-        )
         noun = next((t for t in doc[at:] if t.pos_ in ("NOUN", "PROPN")), None)
         if noun is None:
             continue
@@ -398,13 +389,31 @@ def singled_out_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
 SINGLING_OUT_REACH = 9  # tokens from the noun to the end of "in particular"
 
 
+def _after_marker(doc: Any, start: int, end: int) -> int | None:
+    """Where the words after the first singling-out marker (in ``_SINGLING_OUT``'s order)
+    found whole within tokens ``start``–``end`` begin."""
+    lowered = [t.lower_ for t in doc[start:end]]
+    for marker in _SINGLING_OUT:
+        words = marker.split()
+        for i in range(len(lowered) - len(words) + 1):
+            if lowered[i : i + len(words)] == words:
+                return start + i + len(words)
+    return None
+
+
+def _is_the_noun(token: Any, head_noun: str) -> bool:
+    """Whether the token is the asked noun, in either number ("resolution" and
+    "resolutions", "topic" and "topics")."""
+    lemma = head_noun.lower().rstrip("s")
+    return bool(token.lower_.startswith(lemma[: max(4, len(lemma) - 1)]))
+
+
 def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
     """A phrase headed by the asked noun that names one thing: "UN Security Council
     Resolution 2513" for "which resolution", but not the bare "the resolutions"."""
-    lemma = head_noun.lower().rstrip("s")
     out: list[tuple[str, int]] = []
     for token in doc:
-        if not token.lower_.startswith(lemma[: max(4, len(lemma) - 1)]):
+        if not _is_the_noun(token, head_noun):
             continue
         left = [
             t

@@ -15,6 +15,7 @@ sharing more of the question's words ("the expanded troika … the Moscow format
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -149,15 +150,9 @@ def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tup
         spans = entity_spans(doc, question.answer_labels)
     else:
         spans = headed_spans(doc, question.head_noun) if question.head_noun else []
-        verb = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
-        if not spans and verb:
+        if not spans and question.focus_lemma and finder.terms_of(question.focus_lemma):
             # "What topics did they discuss?" — "They discussed X, Y and Z"
-            spans = object_spans(
-                doc,
-                lambda t: (
-                    t.lemma_.lower() == question.focus_lemma or bool(finder.terms_of(t.text) & verb)
-                ),
-            )
+            spans = object_spans(doc, _says_the_verb(question, finder))
     new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
     # an item the question names still belongs to a list that gives new ones: "Russia,
     # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
@@ -187,13 +182,7 @@ def _read_on(
     the alarming situation in the Palestinian-Israeli settlement")."""
     if question.answer_labels or not question.focus_lemma:
         return []
-    verb = finder.terms_of(question.focus_lemma)
-
-    def is_verb(token: Any) -> bool:
-        return token.lemma_.lower() == question.focus_lemma or bool(
-            finder.terms_of(token.text) & verb
-        )
-
+    is_verb = _says_the_verb(question, finder)
     passage = passages[candidate.passage]
     for paragraph in passage.text.split("\n\n"):
         sentences = split_sentences(paragraph)
@@ -212,6 +201,18 @@ def _read_on(
             out.append((sentence, list(dict.fromkeys(spans))))
         return out
     return []
+
+
+def _says_the_verb(question: Question, finder: ExtractiveGenerator) -> Callable[[Any], bool]:
+    """Whether a token is the question's verb, or a reporter's synonym of it."""
+    verb = finder.terms_of(question.focus_lemma)
+
+    def is_verb(token: Any) -> bool:
+        return token.lemma_.lower() == question.focus_lemma or bool(
+            finder.terms_of(token.text) & verb
+        )
+
+    return is_verb
 
 
 def _joined(items: list[str]) -> str:
