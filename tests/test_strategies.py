@@ -1987,3 +1987,43 @@ def test_a_claim_with_no_verb_but_be_needs_most_of_its_words_said() -> None:
 def test_a_share_asks_for_a_percentage() -> None:
     read = read_question("What share of its search revenue does Google pay Apple?", load_nlp())
     assert read.shape == "factoid" and read.answer_labels == {"PERCENT"} and read.required
+
+
+def test_an_explanation_reads_on_into_the_sentence_after_the_best_one(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "Pebble, the Twitter rival, is shutting down its app on Friday. "
+        "Its app made Pebble no money. "
+        "Tickets for the concert in Paris sold out in an hour."
+    )
+    answer = generator.generate("Why is Pebble shutting down its app?", [passage(1, text)])
+    assert answer.shape == "explain"
+    assert "made Pebble no money [1]" in answer.text
+    assert "Tickets" not in answer.text  # off the question: the reading stops
+
+
+def test_a_capital_stands_for_its_country_in_a_yes_no_claim() -> None:
+    said = "Islamabad and Moscow consider the new US strategy on Afghanistan hopeless."
+    answer = all_alike().generate(
+        "Did Russia and Pakistan call the new US strategy on Afghanistan hopeless?",
+        [passage(1, said)],
+    )
+    assert answer.short_answer == "Yes"
+
+
+def test_a_country_does_not_stand_for_its_capital_as_a_place() -> None:
+    said = "The fifth meeting of the commission was held in Pakistan in November."
+    answer = all_alike().generate(
+        "Was the fifth meeting of the commission held in Islamabad?", [passage(1, said)]
+    )
+    assert answer.short_answer != "Yes"
+
+
+def test_one_of_several_is_no_number_the_sentence_must_state() -> None:
+    said = "OpenAI is a member of the AI Alliance that Meta and IBM launched."
+    answer = all_alike().generate(
+        "Is OpenAI one of the members of the AI Alliance that Meta and IBM launched?",
+        [passage(1, said)],
+    )
+    assert answer.short_answer == "Yes"

@@ -8,10 +8,16 @@ Lavrov while addressing a press conference …") rather than what was said. So t
 is the best sentence plus those scoring close to it (EXPLAIN_SHARE of its score) that
 say something new (not REDUNDANT to a chosen one), at most MAX_SENTENCES, each cited;
 the sentence finder's evidence bar and its refusal stand as for every shape.
+
+A reporter gives the reason after the sentence that states what happened ("Pebble is
+shutting down. … the app maxed out at 3,000 daily active users"): when the close
+sentences leave room, the answer reads on from the best sentence into the ones that
+follow it in its article, while each stays on the question (READ_ON_SIMILARITY).
 """
 
 from __future__ import annotations
 
+from index.text import chunk_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
 from qa.question import Question
 from qa.strategies import account
@@ -21,6 +27,8 @@ from qa.types import Answer, Passage
 MAX_SENTENCES = 3
 EXPLAIN_SHARE = 0.85  # of the best sentence's score
 REDUNDANT = 0.8  # MiniLM cosine above which two sentences say the same
+READ_ON = 2  # sentences after the best one that may carry on its explanation
+READ_ON_SIMILARITY = 0.4  # MiniLM cosine to the question a sentence read on keeps
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
@@ -31,8 +39,44 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if said is not None:
         return said
     chosen = _close_sentences(question, found, passages, finder)
-    ordered = sorted(chosen, key=lambda c: (c.passage, _position(c, passages)))
-    return compose(question.full, [(c.sentence, passages[c.passage], c.score) for c in ordered])
+    parts = [(c.sentence, c.passage, _position(c, passages), c.score) for c in chosen]
+    if len(chosen) < MAX_SENTENCES:
+        parts += _read_on(question, found.best, chosen, passages, finder)
+    parts.sort(key=lambda part: part[1:3])
+    return compose(question.full, [(said, passages[i], score) for said, i, _, score in parts])
+
+
+def _read_on(
+    question: Question,
+    best: Candidate,
+    chosen: list[Candidate],
+    passages: list[Passage],
+    finder: ExtractiveGenerator,
+) -> list[tuple[str, int, int, float]]:
+    """The sentences right after the best one in its passage, up to READ_ON, while each
+    stays on the question; none already chosen, none a question of its own."""
+    if best.pair:
+        return []
+    text = passages[best.passage].text
+    sentences = chunk_sentences(text)
+    start = _position(best, passages)
+    at = next((i for i, s in enumerate(sentences) if text.find(s) >= start), None)
+    if at is None or sentences[at].split(". ")[0] not in best.sentence:
+        return []
+    following = sentences[at + 1 : at + 1 + READ_ON]
+    if not following:
+        return []
+    vectors = finder.embed([question.text, *following])
+    out: list[tuple[str, int, int, float]] = []
+    for i, sentence in enumerate(following, start=1):
+        if (
+            float(vectors[0] @ vectors[i]) < READ_ON_SIMILARITY
+            or sentence.rstrip().endswith("?")
+            or any(sentence in c.sentence for c in chosen)
+        ):
+            break
+        out.append((sentence, best.passage, text.find(sentence), best.score))
+    return out
 
 
 def _close_sentences(

@@ -19,6 +19,7 @@ from typing import Any
 from index.text import split_sentences
 from qa.dates import day_key
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
+from qa.places import capital_standing_for
 from qa.question import Question
 from qa.spans import initials, mentions, number_value, same_name
 from qa.strategies.claim_scope import (
@@ -286,7 +287,11 @@ def _someone_else(question: Question, doc: Any) -> bool:
     full member?" is not supported by "the accession of Islamabad … as a full member"
     under a headline about Afghanistan)."""
     return any(
-        e.label_ in _DOERS and not any(same_name(e.text, name) for name in question.names)
+        e.label_ in _DOERS
+        and not any(
+            same_name(e.text, name) or e.text == capital_standing_for(name)
+            for name in question.names
+        )
         for e in doc.ents
     )
 
@@ -517,7 +522,13 @@ def _claim_names_and_numbers(
     attributed = _attributed_names(question, finder)
     names = [n for n in question.names if n not in attributed]
     asked = finder.parse_question(question.text)
-    numbers = {t.lower_ for t in asked if t.like_num}
+    # "one of the subjects" picks a thing out of several; it states no figure
+    numbers = {
+        t.lower_
+        for t in asked
+        if t.like_num
+        and not (t.lower_ == "one" and t.i + 1 < len(asked) and asked[t.i + 1].lower_ == "of")
+    }
     return names, numbers
 
 
@@ -554,13 +565,16 @@ def _words(text: str) -> set[str]:
 
 def mentioned(name: str, text: str) -> bool:
     """``text`` names ``name`` as written, by its initials ("US" for "United States": in
-    the claim's own sentence a short form is the name), or by the surname alone."""
+    the claim's own sentence a short form is the name), by the surname alone, or by the
+    capital that stands for a country ("Moscow and Islamabad consider …" for "Russia and
+    Pakistan"; ``qa.places``)."""
     surname = name.split()[-1] if len(name.split()) > 1 else ""
     short_form = initials(name)
     return (
         mentions(text, name)
         or bool(short_form and re.search(rf"\b{short_form}\b", text))
         or (len(surname) >= MIN_SURNAME and bool(re.search(rf"\b{re.escape(surname)}\b", text)))
+        or bool((capital := capital_standing_for(name)) and mentions(text, capital))
     )
 
 
