@@ -453,6 +453,21 @@ def headed_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
     return out
 
 
+def qualified_spans(doc: Any, head_noun: str) -> list[tuple[str, int]]:
+    """The asked noun with the adjectives that qualify it: "the highest level" → "highest
+    level" for "At what level …?". For a noun that no kind of name answers (a level, a
+    pace, a tone), the qualifier is the answer."""
+    out: list[tuple[str, int]] = []
+    for token in doc:
+        if token.pos_ != "NOUN" or not _is_the_noun(token, head_noun):
+            continue
+        qualifiers = [t for t in token.lefts if t.dep_ == "amod" and t.pos_ == "ADJ"]
+        if qualifiers:
+            start = qualifiers[0].left_edge.i
+            out.append((_clean(doc[start : token.i + 1].text), start))
+    return out
+
+
 def age_spans(sentence: str) -> list[tuple[str, int]]:
     return [(m.group(0), m.start()) for m in AGE.finditer(sentence)]
 

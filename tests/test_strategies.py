@@ -2027,3 +2027,13 @@ def test_one_of_several_is_no_number_the_sentence_must_state() -> None:
         [passage(1, said)],
     )
     assert answer.short_answer == "Yes"
+
+
+def test_at_what_level_is_answered_by_the_level_s_qualifier(
+    generator: ExtractiveGenerator,
+) -> None:
+    said = "Lavrov said all partners will be represented at a high level in Moscow."
+    answer = generator.generate(
+        "At what level will the partners be represented in Moscow?", [passage(1, said)]
+    )
+    assert answer.short_answer == "high level"

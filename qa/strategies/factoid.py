@@ -24,6 +24,7 @@ from qa.spans import (
     description_spans,
     entity_spans,
     headed_spans,
+    qualified_spans,
     new_to,
     of_an_agent,
     repeats_person,
@@ -217,6 +218,8 @@ def short_answer(
                 if not of_an_agent(doc, i, is_action)
             ]
             tiers.append(by_distance(names, doc, question.focus_lemma, finder.terms_of))
+        if _asks_in_what_way(question, finder):
+            tiers.append(qualified_spans(doc, question.head_noun))
     asked_role = _asked_role(question, finder)
     for spans in tiers:
         fresh = [
@@ -229,6 +232,16 @@ def short_answer(
         if fresh:
             return fresh[0]
     return ""
+
+
+def _asks_in_what_way(question: Question, finder: ExtractiveGenerator) -> bool:
+    """ "At what level …?", "In what condition …?": the asked noun, of no kind of name,
+    is governed by a preposition — a degree or manner, which the noun's qualifier
+    ("a high level") gives. "What option …?" asks which option, not what it is like."""
+    if not question.head_noun or question.answer_labels:
+        return False
+    doc = finder.parse_question(question.text)
+    return any(t.text == question.head_noun and t.head.dep_ == "prep" and t.i <= 3 for t in doc)
 
 
 def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
