@@ -16,7 +16,7 @@ from qa.dates import resolve, undated_place
 from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, asks_within_one_article, read_question
 from qa.spans import date_spans, of_an_agent
-from qa.strategies import comparison, contest
+from qa.strategies import comparison, contest, yesno
 from qa.strategies.when import asks_ahead, date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
@@ -2037,3 +2037,11 @@ def test_at_what_level_is_answered_by_the_level_s_qualifier(
         "At what level will the partners be represented in Moscow?", [passage(1, said)]
     )
     assert answer.short_answer == "high level"
+
+
+def test_not_only_but_is_no_negation() -> None:
+    nlp = load_nlp()
+    added = nlp("The Wildcats not only got halfway there but marked their first win since 2015.")
+    denied = nlp("The Wildcats did not get halfway there.")
+    assert not yesno._negated_word(next(t for t in added if t.dep_ == "ROOT"))
+    assert yesno._negated_word(next(t for t in denied if t.dep_ == "ROOT"))

@@ -422,7 +422,16 @@ def _negated(doc: Any, question: Question) -> bool:
 
 
 def _negated_word(verb: Any) -> bool:
-    return any(child.dep_ == "neg" or child.lower_ in NEGATIONS for child in verb.children)
+    return any(
+        (child.dep_ == "neg" or child.lower_ in NEGATIONS) and not _not_only(child)
+        for child in verb.children
+    )
+
+
+def _not_only(token: Any) -> bool:
+    """ "not only … but …" adds to what the verb says; it denies nothing."""
+    following = token.nbor(1) if token.i + 1 < len(token.doc) else None
+    return token.lower_ == "not" and following is not None and following.lower_ == "only"
 
 
 def _contradicts(
