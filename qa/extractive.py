@@ -337,6 +337,9 @@ class ExtractiveGenerator:
         counted = set(self._analyze(noun))
         if counted:
             candidates = [c for c in candidates if self._counts(c.sentence, counted, variants)]
+            # "How many years in prison …?": years that are not in prison count nothing asked
+            bound = self._counted_in(read, noun)
+            candidates = [c for c in candidates if bound <= {variants.get(t, t) for t in c.terms}]
             if not candidates:
                 return f"no passage gives a number of {noun!r}"
         best = candidates[0]
@@ -393,6 +396,23 @@ class ExtractiveGenerator:
             return True
         near = [i for i, found in enumerate(stems) if found & owners]
         return any(abs(a - o) <= ATTRIBUTE_WINDOW for a in at for o in near)
+
+    def _counted_in(self, read: Question, noun: str) -> set[str]:
+        """The terms of what the counted noun is counted in or of, as the question puts
+        it ("years *in prison*", "seats *in the Senate*"): a sentence counting that noun
+        must say them too."""
+        doc = self.parse_question(read.text)
+        token = next((t for t in doc if t.text == noun), None)
+        if token is None:
+            return set()
+        objects = [
+            o.text
+            for prep in token.children
+            if prep.dep_ == "prep"
+            for o in prep.children
+            if o.dep_ == "pobj" and o.pos_ in ("NOUN", "PROPN")
+        ]
+        return set(self._analyze(" ".join(objects)))
 
     def _counts(self, sentence: str, counted: set[str], variants: dict[str, str]) -> bool:
         """Whether a number in the sentence counts one of the ``counted`` words: "four

@@ -2045,3 +2045,15 @@ def test_not_only_but_is_no_negation() -> None:
     denied = nlp("The Wildcats did not get halfway there.")
     assert not yesno._negated_word(next(t for t in added if t.dep_ == "ROOT"))
     assert yesno._negated_word(next(t for t in denied if t.dep_ == "ROOT"))
+
+
+def test_years_not_in_prison_do_not_answer_how_many_years_in_prison(
+    generator: ExtractiveGenerator,
+) -> None:
+    asked = "How many years in prison did Franke get for abusing her children?"
+    other_years = [passage(1, "Franke told her children they would get no presents one year.")]
+    assert generator.generate(asked, other_years).refused
+    sentenced = [
+        passage(1, "Franke was sentenced to four years in prison for abusing her children.")
+    ]
+    assert "four years" in generator.generate(asked, sentenced).text.lower()
