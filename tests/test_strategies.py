@@ -2057,3 +2057,20 @@ def test_years_not_in_prison_do_not_answer_how_many_years_in_prison(
         passage(1, "Franke was sentenced to four years in prison for abusing her children.")
     ]
     assert "four years" in generator.generate(asked, sentenced).text.lower()
+
+
+def test_an_explanation_reads_on_into_the_article_s_next_chunk_when_it_says_the_verb(
+    generator: ExtractiveGenerator,
+) -> None:
+    met = "Lavrov also met General Bajwa for talks at headquarters, according to the military."
+    discussed = (
+        "During the meeting, the talks covered defence cooperation and regional security. "
+        "In the 1980s, Pakistan backed the fighters who battled Soviet forces."
+    )
+    first = replace(passage(1, met), doc_id="doc-a", position=0)
+    second = replace(passage(2, discussed), doc_id="doc-a", position=1)
+    answer = generator.generate(
+        "According to the military, what did Lavrov and General Bajwa talk about?", [first, second]
+    )
+    assert "covered defence cooperation and regional security [2]" in answer.text
+    assert "1980s" not in answer.text

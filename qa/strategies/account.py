@@ -21,10 +21,10 @@ import re
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from index.text import chunk_sentences
 from qa.extractive import Candidate, ExtractiveGenerator, compose
 from qa.question import Question
 from qa.spans import title_tokens
+from qa.strategies.common import sentences_after
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 6  # the anchor and the remarks after it
@@ -156,7 +156,7 @@ def _remarks(
     gap = 0
     out: list[Said] = []
     quoted: list[Said] = []
-    for sentence, passage in _after(anchor, passages):
+    for sentence, passage in sentences_after(anchor, passages):
         attributed = attribution(sentence, passage, names, roles, finder)
         if attributed == "other":
             break
@@ -186,34 +186,6 @@ def _roles(
         for t in title_tokens(doc, ent.start)
         if not (ent.start <= t.i < ent.end)
     )
-
-
-def _after(anchor: Candidate, passages: list[Passage]) -> list[tuple[str, Passage]]:
-    """The sentences that follow the anchor in its chunk, then in the article's next
-    chunks as far as retrieval brought them."""
-    passage = passages[anchor.passage]
-    sentences = chunk_sentences(passage.text)
-    first = anchor.sentence.split(". ")[0]
-    at = next((i for i, s in enumerate(sentences) if anchor.sentence.startswith(s)), None)
-    if at is None:
-        at = next((i for i, s in enumerate(sentences) if s.startswith(first)), None)
-    if at is None:
-        return []
-    while at + 1 < len(sentences) and sentences[at + 1] in anchor.sentence:
-        at += 1  # the anchor is a pair of sentences
-    out = [(s, passage) for s in sentences[at + 1 :]]
-    if passage.position < 0:
-        return out
-    position = passage.position
-    while True:
-        following = next(
-            (p for p in passages if p.doc_id == passage.doc_id and p.position == position + 1),
-            None,
-        )
-        if following is None:
-            return out
-        out += [(s, following) for s in chunk_sentences(following.text)]
-        position += 1
 
 
 def attribution(

@@ -200,3 +200,31 @@ def where_from(passage: Passage) -> str:
     """ "TechCrunch, 7 April 2021": the article's outlet and date, as far as known. A
     plain file has no outlet; its name is not one ("003_e038c91dee60b0cf.txt")."""
     return ", ".join(x for x in (passage.outlet, long_date_or_blank(passage.date)) if x)
+
+
+def sentences_after(anchor: Candidate, passages: list[Passage]) -> list[tuple[str, Passage]]:
+    """The sentences that follow the anchor in its chunk, then in the article's next
+    chunks as far as retrieval brought them."""
+    passage = passages[anchor.passage]
+    sentences = chunk_sentences(passage.text)
+    first = anchor.sentence.split(". ")[0]
+    at = next((i for i, s in enumerate(sentences) if anchor.sentence.startswith(s)), None)
+    if at is None:
+        at = next((i for i, s in enumerate(sentences) if s.startswith(first)), None)
+    if at is None:
+        return []
+    while at + 1 < len(sentences) and sentences[at + 1] in anchor.sentence:
+        at += 1  # the anchor is a pair of sentences
+    out = [(s, passage) for s in sentences[at + 1 :]]
+    if passage.position < 0:
+        return out
+    position = passage.position
+    while True:
+        following = next(
+            (p for p in passages if p.doc_id == passage.doc_id and p.position == position + 1),
+            None,
+        )
+        if following is None:
+            return out
+        out += [(s, following) for s in chunk_sentences(following.text)]
+        position += 1

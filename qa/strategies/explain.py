@@ -17,11 +17,10 @@ follow it in its article, while each stays on the question (READ_ON_SIMILARITY).
 
 from __future__ import annotations
 
-from index.text import chunk_sentences
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
-from qa.question import Question
+from qa.question import Question, without_phrases
 from qa.strategies import account
-from qa.strategies.common import names_covered
+from qa.strategies.common import names_covered, sentences_after
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 3
@@ -39,43 +38,46 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if said is not None:
         return said
     chosen = _close_sentences(question, found, passages, finder)
-    parts = [(c.sentence, c.passage, _position(c, passages), c.score) for c in chosen]
+    ordered = sorted(chosen, key=lambda c: (c.passage, _position(c, passages)))
+    parts = [(c.sentence, passages[c.passage], c.score) for c in ordered]
     if len(chosen) < MAX_SENTENCES:
-        parts += _read_on(question, found.best, chosen, passages, finder)
-    parts.sort(key=lambda part: part[1:3])
-    return compose(question.full, [(said, passages[i], score) for said, i, _, score in parts])
+        at = next((i + 1 for i, c in enumerate(ordered) if c is found.best), len(parts))
+        parts[at:at] = _read_on(question, found, chosen, passages, finder)
+    return compose(question.full, parts)
 
 
 def _read_on(
     question: Question,
-    best: Candidate,
+    found: Evidence,
     chosen: list[Candidate],
     passages: list[Passage],
     finder: ExtractiveGenerator,
-) -> list[tuple[str, int, int, float]]:
-    """The sentences right after the best one in its passage, up to READ_ON, while each
-    stays on the question; none already chosen, none a question of its own."""
-    if best.pair:
+) -> list[tuple[str, Passage, float]]:
+    """The sentences right after the best one in its article (as far as retrieval brought
+    it), up to READ_ON, while each stays on the question — close to it, or saying its
+    verb ("… were discussed" for "What did they talk about?") — none already chosen,
+    none a question of its own."""
+    best = found.best
+    verb = finder.terms_of(question.focus_verb or question.focus_lemma)
+    after = sentences_after(best, passages)[:READ_ON]
+    if not after:
         return []
-    text = passages[best.passage].text
-    sentences = chunk_sentences(text)
-    start = _position(best, passages)
-    at = next((i for i, s in enumerate(sentences) if text.find(s) >= start), None)
-    if at is None or sentences[at].split(". ")[0] not in best.sentence:
-        return []
-    following = sentences[at + 1 : at + 1 + READ_ON]
-    if not following:
-        return []
-    vectors = finder.embed([question.text, *following])
-    out: list[tuple[str, int, int, float]] = []
-    for i, sentence in enumerate(following, start=1):
+    # the question without its setting: "According to Pakistan's military, …" makes any
+    # sentence about Pakistan's military look close
+    asked = without_phrases(question.text, question.setting)
+    vectors = finder.embed([asked, *(s for s, _ in after)])
+    out: list[tuple[str, Passage, float]] = []
+    for i, (sentence, passage) in enumerate(after, start=1):
+        on_it = float(vectors[0] @ vectors[i]) >= READ_ON_SIMILARITY or bool(
+            verb and verb <= finder.same_terms(found, sentence)
+        )
         if (
-            float(vectors[0] @ vectors[i]) < READ_ON_SIMILARITY
+            not on_it
             or sentence.rstrip().endswith("?")
             or any(sentence in c.sentence for c in chosen)
         ):
             break
-        out.append((sentence, best.passage, text.find(sentence), best.score))
+        out.append((sentence, passage, best.score))
     return out
 
 
