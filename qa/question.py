@@ -774,6 +774,9 @@ def _attribute(doc: Any, root: Any) -> str:
     "president". A sentence that lacks it does not answer, however much it says about X."""
     if root is None or root.lemma_ != "be":
         return ""
+    words = [t for t in doc if not t.is_punct]
+    if words and words[-1].lower_ == "about":
+        return ""  # "What was the feud between X and Y about?" asks what the feud was over
     for child in root.children:
         if child.dep_ not in ("nsubj", "attr") or child.tag_ in ("WP", "WDT"):
             continue

@@ -383,6 +383,7 @@ def test_a_number_that_counts_something_else_does_not_answer_how_many(
         ("What is the population of Kabul?", "population"),
         ("What is Russia concerned about?", ""),
         ("What did Lavrov say?", ""),
+        ("What was the feud between SSSniperwolf and Jacksfilms about?", ""),
     ],
 )
 def test_a_what_is_x_s_y_question_asks_for_its_y(question: str, attribute: str) -> None:
