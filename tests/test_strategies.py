@@ -2074,3 +2074,20 @@ def test_an_explanation_reads_on_into_the_article_s_next_chunk_when_it_says_the_
     )
     assert "covered defence cooperation and regional security [2]" in answer.text
     assert "1980s" not in answer.text
+
+
+def test_the_latest_quotes_no_question_a_guide_asks_its_readers(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "What is the pipeline project and when will it open? "
+            "Construction of the pipeline project began near Karachi this week.",
+            day="2021-04-07",
+        ),
+        passage(2, "The pipeline project stalled over financing terms again.", day="2018-02-20"),
+    ]
+    latest = generator.generate("What's the latest on the pipeline project?", passages)
+    assert "Construction of the pipeline project began" in latest.text
+    assert "when will it open" not in latest.text
