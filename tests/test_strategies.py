@@ -2091,3 +2091,18 @@ def test_the_latest_quotes_no_question_a_guide_asks_its_readers(
     latest = generator.generate("What's the latest on the pipeline project?", passages)
     assert "Construction of the pipeline project began" in latest.text
     assert "when will it open" not in latest.text
+
+
+def test_a_list_with_no_items_picked_out_reads_on_after_its_best_sentence(
+    generator: ExtractiveGenerator,
+) -> None:
+    text = (
+        "Sony asked Congress to adopt a set of principles on generative AI. "
+        "The principles Sony asked for demand consent and credit for every artist. "
+        "Tickets for the concert in Paris sold out in an hour."
+    )
+    answer = generator.generate(
+        "What principles did Sony ask Congress to adopt?", [passage(1, text)]
+    )
+    assert "consent and credit" in answer.text
+    assert "Tickets" not in answer.text

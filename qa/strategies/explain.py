@@ -37,6 +37,13 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     said = account.answer(question, found.candidates, passages, finder)
     if said is not None:
         return said
+    return explained(question, found, passages, finder)
+
+
+def explained(
+    question: Question, found: Evidence, passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer:
+    """The best sentence, those close to it that say more, and the ones read on after it."""
     chosen = _close_sentences(question, found, passages, finder)
     ordered = sorted(chosen, key=lambda c: (c.passage, _position(c, passages)))
     parts = [(c.sentence, passages[c.passage], c.score) for c in ordered]

@@ -24,6 +24,7 @@ from qa.announced_list import AnnouncedList, items_after
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
+from qa.strategies import explain
 from qa.strategies.common import readable
 from qa.types import Answer, Passage
 
@@ -68,7 +69,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
             return refusal(
                 question.full, f"no passage names the {question.head_noun or 'items'} asked for"
             )
-        return finder.answer_from(found, passages)
+        # "Today, the market for Twitter alternatives is a crowded one": the items may follow
+        return explain.explained(question, found, passages, finder)
     quoted = compose(question.full, [cited for _, cited in sources])
     number_of = {c.chunk_id: c.number for c in quoted.citations}
     groups = [
