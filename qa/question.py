@@ -217,6 +217,9 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):
         counted = ""
     labels, required, age = _answer_kind(lower, wh, head, noun_kind)
+    if labels == PERSON_LABELS and noun_kind is not None and root is not None:
+        # "Who is the individual …?" asks for a person, "Who is the company …?" for one
+        labels = _who_is_the(root, noun_kind) or labels
     shape = _shape(lower, tokens, wh_token, head, labels)
     negated = any(t.dep_ == "neg" for t in tokens)
     subject = ""
@@ -619,6 +622,20 @@ def _answer_kind(
         # "What salary …?", "What fine …?": an amount, which a sentence must state
         return kind, kind == {"MONEY"}, False
     return frozenset(), False, False
+
+
+def _who_is_the(root: Any, noun_kind: NounKind) -> frozenset[str]:
+    """The kind of "who" the noun after "Who is the" names, when it is one kind of who:
+    "individual" a person, "company" an organisation."""
+    if root.lemma_ != "be":
+        return frozenset()
+    noun = next(
+        (c for c in root.children if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"), None
+    )
+    if noun is None:
+        return frozenset()
+    kind = noun_kind(noun.lemma_.lower()) & PERSON_LABELS
+    return kind if len(kind) == 1 else frozenset()
 
 
 def _asks_a_name(wh_token: Any, head: str) -> bool:

@@ -16,7 +16,7 @@ from qa.dates import resolve, undated_place
 from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, asks_within_one_article, read_question
 from qa.spans import date_spans, of_an_agent
-from qa.strategies import comparison, contest, yesno
+from qa.strategies import comparison, contest, inference, yesno
 from qa.strategies.when import asks_ahead, date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
@@ -2106,3 +2106,46 @@ def test_a_list_with_no_items_picked_out_reads_on_after_its_best_sentence(
     )
     assert "consent and credit" in answer.text
     assert "Tickets" not in answer.text
+
+
+def _kinds(noun: str) -> frozenset[str]:
+    return {"individual": frozenset({"PERSON"}), "company": frozenset({"ORG"})}.get(
+        noun, frozenset({"PERSON", "ORG", "NORP"})
+    )
+
+
+@pytest.mark.parametrize(
+    ("question", "labels"),
+    [
+        ("Who is the individual that founded FTX?", {"PERSON"}),
+        ("Who is the company that sued Google?", {"ORG"}),
+        ("Who met Lavrov in Doha?", {"PERSON", "ORG"}),
+    ],
+)
+def test_who_is_the_noun_asks_for_the_noun_s_kind(question: str, labels: set[str]) -> None:
+    assert read_question(question, load_nlp(), noun_kind=_kinds).answer_labels == labels
+
+
+def test_a_person_counts_wherever_the_surname_is_written(generator: ExtractiveGenerator) -> None:
+    def with_people(n: int, text: str) -> Passage:
+        people = [
+            Entity(
+                text=name, label="PERSON", start=text.index(name), end=text.index(name) + len(name)
+            )
+            for name in ("Sam Bankman-Fried", "Caroline Ellison")
+            if name in text
+        ]
+        return replace(passage(n, text), entities=tuple(people))
+
+    passages = [
+        with_people(1, "Sam Bankman-Fried went on trial for fraud in New York."),
+        with_people(2, "Caroline Ellison told the jury that Bankman-Fried directed the fraud."),
+        with_people(3, "Caroline Ellison testified for three days."),
+        *(with_people(n, f"Bankman-Fried faced fraud charge number {n}.") for n in range(4, 8)),
+    ]
+    question = generator.read(
+        "Who is the person on trial for fraud, as reported by both outlets, "
+        "and is accused by prosecutors of committing fraud for personal gain?"
+    )
+    answer = inference.dominant_answer(question, passages, generator)
+    assert answer is not None and answer.short_answer == "Sam Bankman-Fried"
