@@ -27,7 +27,7 @@ MAX_SENTENCES = 3
 EXPLAIN_SHARE = 0.85  # of the best sentence's score
 REDUNDANT = 0.8  # MiniLM cosine above which two sentences say the same
 READ_ON = 2  # sentences after the best one that may carry on its explanation
-READ_ON_SIMILARITY = 0.4  # MiniLM cosine to the question a sentence read on keeps
+READ_ON_SIMILARITY = 0.35  # MiniLM cosine to the question a sentence read on keeps
 
 
 def answer(question: Question, passages: list[Passage], finder: ExtractiveGenerator) -> Answer:
