@@ -15,6 +15,9 @@ from qa.dates import MONTHS, WEEKDAYS
 from qa.question import AGE, DATE_LABELS, Question
 
 MAX_SPAN_WORDS = 9
+# a surname stands for the full name ("Asif" for "Khawaja Asif"); a shorter one ("Wu")
+# names too many people
+MIN_SURNAME = 4
 
 
 def tokens_text(tokens: Iterable[Any]) -> str:

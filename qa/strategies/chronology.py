@@ -186,9 +186,6 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     found = topic_evidence(question, passages, finder)
     if isinstance(found, Answer):
         return found
-    # "What is the College Football Playoff?" in a betting guide is no news of it
-    stated = [c for c in found.candidates if not c.sentence.rstrip().endswith("?")]
-    found = replace(found, candidates=stated or found.candidates)
     key: dict[str, Candidate] = {}
     relevant: dict[str, list[Candidate]] = {}  # each article's relevant sentences, best first
     for candidate in found.candidates:  # best first

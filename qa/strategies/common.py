@@ -86,7 +86,8 @@ def topic_evidence(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> TopicEvidence | Answer:
     """For a summary, "latest" or timeline question: the evidence about its topic (the
-    question without its framing words), or the refusal when nothing retrieved is about it.
+    question without its framing words, the sentences that are questions left out), or
+    the refusal when nothing retrieved is about it.
 
     The sentence finder asks a sentence to share the topic's words; a topic in other words
     ("the most recent status of the talks" for "the talks have made little headway") is
@@ -96,7 +97,7 @@ def topic_evidence(
     topic = replace(finder.read(question.topic or question.text), setting=question.setting)
     found = finder.evidence(topic, passages, breadth=TOPIC_CANDIDATES)
     if not isinstance(found, str):
-        return TopicEvidence(found.best, found.candidates)
+        return _stated(TopicEvidence(found.best, found.candidates))
     if SAID_ABOUT.match(question.text):
         # "What did Lavrov say about the Iran deal?" names its topic exactly: a sentence
         # merely close in meaning is no account of what was said about it
@@ -104,7 +105,20 @@ def topic_evidence(
     close = _close_to(topic.full, question, passages, finder)
     if not close:
         return refusal(question.full, f"nothing retrieved is about {question.topic!r}: {found}")
-    return TopicEvidence(close[0], close)
+    return _stated(TopicEvidence(close[0], close))
+
+
+def is_a_question(sentence: str) -> bool:
+    """Whether a sentence asks rather than tells ("What is the College Football Playoff?"
+    in a betting guide, an interviewer's "What kind of interaction …?")."""
+    return sentence.rstrip().endswith("?")
+
+
+def _stated(found: TopicEvidence) -> TopicEvidence:
+    """The evidence without the sentences that are questions, which tell no news of the
+    topic (all of it, should every sentence be one)."""
+    stated = [c for c in found.candidates if not is_a_question(c.sentence)]
+    return replace(found, candidates=stated or found.candidates)
 
 
 def _close_to(

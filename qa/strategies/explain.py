@@ -20,7 +20,7 @@ from __future__ import annotations
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose
 from qa.question import Question, without_phrases
 from qa.strategies import account
-from qa.strategies.common import names_covered, sentences_after
+from qa.strategies.common import is_a_question, names_covered, sentences_after
 from qa.types import Answer, Passage
 
 MAX_SENTENCES = 3
@@ -78,11 +78,7 @@ def _read_on(
         on_it = float(vectors[0] @ vectors[i]) >= READ_ON_SIMILARITY or bool(
             verb and verb <= finder.same_terms(found, sentence)
         )
-        if (
-            not on_it
-            or sentence.rstrip().endswith("?")
-            or any(sentence in c.sentence for c in chosen)
-        ):
+        if not on_it or is_a_question(sentence) or any(sentence in c.sentence for c in chosen):
             break
         out.append((sentence, passage, best.score))
     return out

@@ -27,7 +27,7 @@ from index.text import chunk_sentences
 from qa.claims import CLAIM_SIMILARITY, Support, fact_clauses, supports
 from qa.extractive import ExtractiveGenerator
 from qa.question import Question
-from qa.spans import same_name
+from qa.spans import MIN_SURNAME, same_name
 from qa.strategies.common import cited_lines, names_outlet, outlet_spellings, outlets_of
 from qa.types import Answer, Passage
 
@@ -38,7 +38,6 @@ from qa.types import Answer, Passage
 # 41 % of the inference questions, 87 % of those correctly, and 4 of the 95 null
 # questions; requiring every claim answers 22 %; a bar of 0.45 answers 7 null questions.
 MARGIN = 0.01
-MIN_SURNAME = 4  # a surname shorter than this ("Wu") names too many
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
 
 _WH_PHRASE = re.compile(

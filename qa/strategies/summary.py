@@ -43,9 +43,6 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     if isinstance(found, Answer):
         return found
     about = names_said_about(question)
-    # an interviewer's "What kind of interaction is being conducted …?" tells nothing
-    stated = [c for c in found.candidates if not c.sentence.rstrip().endswith("?")]
-    found = replace(found, candidates=stated or found.candidates)
     said = account.answer(question, found.candidates, passages, finder)
     if said is not None:
         return _about(question, said, about)

@@ -21,7 +21,7 @@ from qa.dates import day_key
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.places import capital_standing_for
 from qa.question import Question
-from qa.spans import initials, mentions, number_value, same_name
+from qa.spans import MIN_SURNAME, initials, mentions, number_value, same_name
 from qa.strategies.claim_scope import (
     Scope,
     conflicts,
@@ -40,7 +40,6 @@ MIN_OBJECT_COVERAGE = 0.6  # share of the claim's other terms a sentence must co
 # (README checks: the held-out run found "Was Gary Wang the majority owner …?" a "Yes")
 MIN_SUPPORT_COVERAGE = 0.5
 CONTEXT_SENTENCES = 2  # the subject's number may stand this far before its sentence
-MIN_SURNAME = 4  # "Asif" stands for "Khawaja Asif"
 MIN_NAME_STEM = 4  # shorter names ("US", "UN") must match whole
 NEGATIONS = frozenset({"not", "n't", "never", "no"})
 # verbs that deny the verb they govern: "refused to sign", "failed to win"
