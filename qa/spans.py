@@ -497,8 +497,14 @@ def same_name(a: str, b: str) -> bool:
 
 def mentions(text: str, name: str) -> bool:
     """Whether ``text`` names ``name``, spelled out or, for a short name, by the words it
-    abbreviates ("United States" for "US", also inside "the United States and NATO")."""
+    abbreviates ("United States" for "US", also inside "the United States and NATO"), or
+    with a middle name ("Khawaja Muhammad Asif" for "Khawaja Asif")."""
     if re.search(rf"\b{re.escape(name)}", text, re.I):
+        return True
+    first, *rest = name.split()
+    if rest and re.search(
+        rf"\b{re.escape(first)}(?:\s+[A-Z][\w.'-]*){{1,2}}\s+{re.escape(' '.join(rest))}\b", text
+    ):
         return True
     runs = re.findall(r"[A-Z][\w'-]*(?:\s+(?:of|the|and|for|&)?\s*[A-Z][\w'-]*)+", text)
     runs += [part for run in runs for part in re.split(r"\s+(?:and|&)\s+", run)[1:]]

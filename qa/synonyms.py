@@ -25,6 +25,7 @@ thank thanks gratitude grateful
 promise pledge vow guarantee commitment
 propose proposal suggest suggestion initiative
 give hand provide supply deliver transfer donate
+pay spend buy purchase acquire
 refuse reject decline
 criticise criticize criticism condemn denounce
 discuss discussion talks debate
@@ -39,9 +40,10 @@ increase rise raise grow growth
 reduce decrease cut curb
 accuse blame
 agree agreement deal
-back support endorse
+back support endorse backer
 express convey offer
 clinch reach strike
+reach hit
 ready willing prepared
 beat defeat win victory
 """

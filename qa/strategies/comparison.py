@@ -20,7 +20,7 @@ from qa.dates import day_key, long_date_or_blank, told_apart
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import NUMBER_WORDS
-from qa.strategies import factoid
+from qa.strategies import factoid, yesno
 from qa.strategies.chronology import DATED, stated_date
 from qa.strategies.common import (
     cited_lines,
@@ -75,7 +75,13 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         described = described_sides(question, passages, finder)
         if described:
             sides = [(question.text, f"{ARTICLE_SIDE}{doc_id}") for doc_id in described]
+        elif distributed := _distributed(question.text):
+            # "Did a gas pipeline come up both when Lavrov hosted Asif and when he met Imran
+            # Khan?": the claim asked of each occasion, as a yes/no question of its own
+            return _each_occasion(question, distributed, passages, finder)
     shared = _asked_of_each(question, finder) if len({p for p, _ in sides}) < len(sides) else ""
+    # one side, yet "both" asked: one sentence must speak of each of the two things
+    joined = _both_parts(question.text, finder) if len(sides) == 1 else []
     used: set[str] = set()  # each side's evidence from an article of its own
     for part, side in sides:
         pool = [p for p in passages if _on_side(p, side) and p.doc_id not in used]
@@ -99,6 +105,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
                 and (not negated or _NEGATED.search(c.sentence))
                 and names_covered(claimed, evidence, c, pool[c.passage], finder)
                 and qualifiers <= finder.same_terms(evidence, c.sentence)
+                and all(_speaks_of(part, finder.same_terms(evidence, c.sentence)) for part in joined)
             ),
             None,
         )
@@ -114,6 +121,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     return replace(quoted, text=f"Yes {numbers}.\n{quoted.text}", short_answer="Yes")
 
 
+# words before "both" that make a claim of their own ("a gas pipeline project came up")
+MIN_CLAIM_WORDS = 3
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)
 # the small numbers a claim writes as words ("six worlds")
 _NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items() if n <= 12}
@@ -159,6 +168,67 @@ def _claims_by_side(question: str, outlets: list[str]) -> list[tuple[str, str]]:
         if len(years) >= 2:
             return [(question, year) for year in years]
     return [(question, named[0] if named else "")]
+
+
+def _both_parts(question: str, finder: ExtractiveGenerator) -> list[set[str]]:
+    """The terms only one of "both A and B" uses, for each of A and B: "Was the Afghan
+    government at the table both for the December trilateral meeting in Moscow and for the
+    expanded troika meeting of March 2021?" → {december, trilateral, moscow}, {expanded,
+    troika, march, 2021}. Read from the words, since the parser often hangs "both" on the
+    wrong word."""
+    both = _BOTH.search(question)
+    if both is None:
+        return []
+    first, _, second = question[both.end() :].partition(" and ")
+    if not second:
+        return []
+    a, b = set(finder.terms_of(first)), set(finder.terms_of(second))
+    return [part for part in (a - b, b - a) if part]
+
+
+def _distributed(question: str) -> list[str]:
+    """A claim made of two things after its verb ("X came up both when A and when B"),
+    as two claims ("X came up when A", "X came up when B"); nothing when "both" comes
+    before the verb ("Do both Russia and Pakistan …?": one claim of two names)."""
+    both = _BOTH.search(question)
+    if both is None:
+        return []
+    before = question[: both.start()].strip()
+    first, _, second = question[both.end() :].partition(" and ")
+    if not second or len(before.split()) < MIN_CLAIM_WORDS:
+        return []
+    return [f"{before} {first.strip()}", f"{before} {second.strip()}"]
+
+
+def _each_occasion(
+    question: Question, claims: list[str], passages: list[Passage], finder: ExtractiveGenerator
+) -> Answer:
+    """"Yes" when every claim is a "Yes" of its own (``yesno``: support for each of its
+    parts, no sentence saying the opposite), "No" when one is a "No", cited; otherwise
+    the refusal."""
+    verdicts = [yesno.answer(finder.read(f"{claim.rstrip('?')}?"), passages, finder) for claim in claims]
+    unsure = next((v for v in verdicts if v.refused), None)
+    denied = next((v for v in verdicts if v.short_answer == "No"), None)
+    if denied is None and unsure is not None:
+        return refusal(question.full, f"{unsure.refusal_reason} (one of the two occasions)")
+    shown = [denied] if denied is not None else verdicts
+    by_chunk = {p.chunk_id: p for p in passages}
+    lines = [
+        (c.quote or c.text, by_chunk[c.chunk_id], c.score)
+        for v in shown
+        for c in v.citations
+        if c.chunk_id in by_chunk
+    ]
+    if not lines:
+        return refusal(question.full, "no cited sentence for the occasions asked about")
+    verdict = "No" if denied is not None else "Yes"
+    quoted, numbers = cited_lines(question.full, lines)
+    return replace(quoted, text=f"{verdict} {numbers}.\n{quoted.text}", short_answer=verdict)
+
+
+def _speaks_of(part: set[str], said: set[str]) -> bool:
+    """Whether a sentence says at least half of what marks one side of "both A and B"."""
+    return len(part & said) * 2 >= len(part)
 
 
 def _on_side(passage: Passage, side: str) -> bool:

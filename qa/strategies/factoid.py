@@ -181,6 +181,8 @@ def short_answer(
         spans = entity_spans(doc, question.answer_labels)
         if not _names_the_asked_noun(question, doc, finder):
             spans = []  # "$325 million" of a contract is no posting fee
+        if not _says_the_deal(question, doc, finder, found):
+            spans = []  # "valued at £53bn" is no price paid
         if question.duration:
             spans = [(text, i) for text, i in spans if DURATION.search(text)]
         tiers.append(spans)
@@ -207,6 +209,7 @@ def short_answer(
             return bool(action and said & action)
 
         tiers.append(_called(role_spans(doc, question, is_action), doc, question))
+        tiers.append(_equated_spans(doc, _who_noun(question, finder), finder, found))
         # A name of the asked kind answers only where the sentence says the asked
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
@@ -244,6 +247,48 @@ def _asks_in_what_way(question: Question, finder: ExtractiveGenerator) -> bool:
     return any(t.text == question.head_noun and t.head.dep_ == "prep" and t.i <= 3 for t in doc)
 
 
+def _who_noun(question: Question, finder: ExtractiveGenerator) -> Any:
+    """The noun a "Who is/were the …?" question equates its answer with: "supporters" in
+    "Who were the main supporters of the fighters?"."""
+    if question.wh != "who" or question.wh_role != "attr":
+        return None
+    doc = finder.parse_question(question.text)
+    root = next((t for t in doc if t.dep_ == "ROOT"), None)
+    return next(
+        (
+            c
+            for c in (root.children if root is not None else [])
+            if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"
+        ),
+        None,
+    )
+
+
+def _equated_spans(
+    doc: Any, noun: Any, finder: ExtractiveGenerator, found: Evidence | None
+) -> list[tuple[str, int]]:
+    """The other side of the sentence's "be" from the asked noun, when it names someone
+    or something: "Pakistan and the United States were the main supporters of …" answers
+    "Who were the main backers of …?". The sentence equates them, so the names answer
+    whatever their kind — countries back fighters as people do."""
+    if noun is None:
+        return []
+    asked = finder.terms_of(noun.text)
+    out: list[tuple[str, int]] = []
+    for verb in doc:
+        if verb.lemma_ != "be":
+            continue
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        attribute = next((c for c in verb.children if c.dep_ == "attr"), None)
+        if subject is None or attribute is None:
+            continue
+        said = finder.same_terms(found, attribute.text) if found else finder.terms_of(attribute.text)
+        words = list(subject.subtree)
+        if said & asked and any(t.ent_type_ in NAME_LABELS for t in words):
+            out.append((doc[words[0].i : words[-1].i + 1].text, words[0].i))
+    return out
+
+
 def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
     """The role of the person asked for: "Who is the Afghan foreign minister that …?",
     "Which Pakistani official …?"."""
@@ -252,15 +297,7 @@ def _asked_role(question: Question, finder: ExtractiveGenerator) -> Role | None:
     doc = finder.parse_question(question.text)
     noun = None
     if question.wh == "who" and question.wh_role == "attr":
-        root = next((t for t in doc if t.dep_ == "ROOT"), None)
-        noun = next(
-            (
-                c
-                for c in (root.children if root is not None else [])
-                if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"
-            ),
-            None,
-        )
+        noun = _who_noun(question, finder)
     elif question.head_noun:
         noun = next((t for t in doc if t.text == question.head_noun and t.pos_ == "NOUN"), None)
     if noun is None or noun.lemma_.lower() in PEOPLE_NOUNS:
@@ -288,6 +325,23 @@ def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
 _ANY_AMOUNT = frozenset(
     {"money", "amount", "sum", "figure", "number", "cash", "share", "percentage", "proportion"}
 )
+
+
+def _says_the_deal(
+    question: Question, doc: Any, finder: ExtractiveGenerator, found: Evidence | None
+) -> bool:
+    """Whether a sentence giving an amount says the deal the question asks its price of
+    ("pay", "buy", "spend", or their synonyms): "How much did Shein pay for Missguided?"
+    is not answered by "Shein is valued at around £53bn"."""
+    if question.answer_labels != {"MONEY"} or question.focus_lemma not in _DEAL_VERBS:
+        return True
+    asked = finder.terms_of(question.focus_lemma)
+    said = finder.same_terms(found, doc.text) if found else finder.terms_of(doc.text)
+    return bool(asked & said)
+
+
+# verbs whose amount is a price paid
+_DEAL_VERBS = frozenset({"pay", "buy", "purchase", "acquire", "spend"})
 
 
 def _names_the_asked_noun(question: Question, doc: Any, finder: ExtractiveGenerator) -> bool:

@@ -11,6 +11,7 @@ as such, since the report's date is all the articles tell.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,11 +20,13 @@ from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.spans import date_spans, mentions, new_to
-from qa.strategies.common import lead_answer, readable
+from qa.strategies.common import READ_CANDIDATES, lead_answer, readable
 from qa.strategies.yesno import subject_agrees, subject_of
 from qa.synonyms import one_word_verb, one_word_verbs
 from qa.types import Answer, Passage
 
+# a sentence dating the asked action's own verb may score this share of the best
+ACTION_SHARE_OF_BEST = 0.75
 MIN_HEADLINE_SHARE = 0.5  # of the question's own words, for "when was the article … published"
 _PUBLISHED = re.compile(
     r"\b(?:published|posted|dated|came out|date of (?:the|this|that) (?:article|report|story))\b",
@@ -83,6 +86,25 @@ def _from_evidence(
     headline = _reported_in_headline(question, passages, finder)
     if headline is not None or own_action_only:
         return headline
+    # a sentence that says the asked action dates it before one that only shares its
+    # names ("hit No. 1 … on Jan. 15, 1972" before "… DON MCLEAN IS BORN")
+    action = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
+    # (read further down the ranking than a short answer is: the date must then hang on
+    # the action's own verb)
+    wider = [
+        c
+        for c in found.candidates[: 2 * READ_CANDIDATES]
+        if c.score >= ACTION_SHARE_OF_BEST * found.best.score
+        and not someone_else_did_it(
+            finder.parse_sentence(c.sentence, passages[c.passage]), question, finder
+        )
+    ]
+    acting = [c for c in wider if action & finder.same_terms(found, c.sentence)]
+    if acting:
+        said = lambda text: finder.same_terms(found, text)  # noqa: E731
+        dated = _dated_answer(question, acting, passages, finder, weights, of_action=(action, said))
+        if dated is not None:
+            return dated
     dated = _dated_answer(question, candidates, passages, finder, weights)
     if dated is not None:
         return dated
@@ -112,6 +134,7 @@ def _dated_answer(
     terms: set[str],
     *,
     absolute_only: bool = False,
+    of_action: tuple[set[str], Callable[[str], set[str]]] | None = None,
 ) -> Answer | None:
     """The first date the candidates state (nearest the question's ``terms``), made
     absolute; failing that, a relative date in an undated article, quoted as such. A
@@ -124,10 +147,12 @@ def _dated_answer(
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
-        for text, tense, _ in sorted(
+        for text, tense, start in sorted(
             date_expressions(doc), key=lambda span: _distance(span[2], asked)
         ):
             if ahead and tense == "past":
+                continue
+            if of_action is not None and not _dates_verb(doc[start], *of_action):
                 continue
             resolved = resolve(text, passage.date, tense)
             if (
@@ -155,6 +180,15 @@ def _dated_answer(
         cited = [(candidate.sentence, passages[candidate.passage], candidate.score)]
         return lead_answer(question.full, lead, text, cited, finder)
     return None
+
+
+def _dates_verb(token: Any, action: set[str], said: Callable[[str], set[str]]) -> bool:
+    """Whether a date belongs to the asked action's verb: the first verb above it says
+    the action ("hit No. 1 … on Jan. 15, 1972"), not another ("broken in Nov. 2021 when
+    … hit No. 1")."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return bool(action & said(token.text))
 
 
 def date_expressions(doc: Any) -> list[tuple[str, str, int]]:
