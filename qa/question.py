@@ -94,7 +94,8 @@ _SUMMARY = re.compile(
     r"^\W*(?:summari[sz]e|sum up|give (?:me )?(?:a |an )?(?:summary|overview|rundown)|"
     r"(?:a |an )?(?:summary|overview|rundown) of|tell me (?:about|more)|brief me|"
     r"what (?:happened|is happening|has happened)|what do (?:the )?(?:articles|reports|sources|stories) say|"
-    r"what (?:is|was) (?:the )?(?:story|news) (?:about|on|with)|explain what)\b|"
+    r"what (?:is|was) (?:the )?(?:story|news) (?:about|on|with)|explain what|"
+    r"what(?:'s| is| has been) (?:going on|happening|going wrong) (?:with|at|in|for))\b|"
     r"^\W*" + SAID_ABOUT.pattern,
     re.I,
 )
@@ -120,6 +121,8 @@ _COMPARISON = re.compile(
 )
 _YES_NO_OPENING = re.compile(
     r"\W*(?:did|does|do|is|are|was|were|has|have|had|can|could|will|would|should)\b"
+    # … or after an opening phrase: "When Lavrov came to Islamabad, did Imran Khan …?"
+    r"|^[^,?]*,\s*(?:did|does|do|is|are|was|were|has|have|had)\b"
 )
 _LIST_START = re.compile(r"^\W*(?:list|name|enumerate)\b(?! of the (?:person|man|woman))", re.I)
 

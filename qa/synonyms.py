@@ -21,7 +21,7 @@ GROUPS = """
 stress emphasise emphasize emphasis highlight underline underscore
 urge call appeal
 warn warning caution
-thank thanks gratitude grateful
+thank thanks gratitude grateful appreciate appreciation
 promise pledge vow guarantee commitment
 propose proposal suggest suggestion initiative
 give hand provide supply deliver transfer donate

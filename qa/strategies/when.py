@@ -112,6 +112,9 @@ def _from_evidence(
         return refusal(question.full, "the sentences about it date another's action")
     best = candidates[0]
     passage = passages[best.passage]
+    if _yet_to_come(question, best, passage, finder):
+        # "… will play Scrooge in a Melbourne season": the report's date is not the day
+        return refusal(question.full, "the articles give no date for what was still to come")
     try:
         published = long_date(date.fromisoformat(passage.date[:10]))
     except ValueError:  # a sentence with no date is no answer to "when"
@@ -124,6 +127,17 @@ def _from_evidence(
         [(best.sentence, passage, best.score)],
         finder,
     )
+
+
+def _yet_to_come(
+    question: Question, candidate: Candidate, passage: Passage, finder: ExtractiveGenerator
+) -> bool:
+    """Whether the question asks when something is to happen, or the sentence about it
+    tells it as still to come: then the report's own date does not date it."""
+    if asks_ahead(finder.parse_question(question.text)):
+        return True
+    doc = finder.parse_sentence(candidate.sentence, passage)
+    return any(_tense(t) == "future" for t in doc if t.dep_ == "ROOT")
 
 
 def _dated_answer(
@@ -147,8 +161,11 @@ def _dated_answer(
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
+        # what is to come is dated by a date told as to come before one of no tense
+        # ("Swift's 2014 album, which she will be re-releasing in October")
         for text, tense, start in sorted(
-            date_expressions(doc), key=lambda span: _distance(span[2], asked)
+            date_expressions(doc),
+            key=lambda span: (ahead and span[1] != "future", _distance(span[2], asked)),
         ):
             if ahead and tense == "past":
                 continue
