@@ -86,11 +86,12 @@ def _from_evidence(
     headline = _reported_in_headline(question, passages, finder)
     if headline is not None or own_action_only:
         return headline
-    # a sentence that says the asked action dates it before one that only shares its
-    # names ("hit No. 1 … on Jan. 15, 1972" before "… DON MCLEAN IS BORN")
+    # a sentence that says the asked action, by a date on that action ("hit No. 1 … on
+    # Jan. 15, 1972", not "broken in Nov. 2021 when … hit No. 1"), dates it before one that
+    # only shares its names ("… DON MCLEAN IS BORN"), read further down the ranking than a
+    # short answer is
     action = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
-    # (read further down the ranking than a short answer is: the date must then hang on
-    # the action's own verb)
+    said = lambda text: finder.same_terms(found, text)  # noqa: E731
     wider = [
         c
         for c in found.candidates[: 2 * READ_CANDIDATES]
@@ -101,8 +102,9 @@ def _from_evidence(
     ]
     acting = [c for c in wider if action & finder.same_terms(found, c.sentence)]
     if acting:
-        said = lambda text: finder.same_terms(found, text)  # noqa: E731
-        dated = _dated_answer(question, acting, passages, finder, weights, of_action=(action, said))
+        dated = _dated_answer(
+            question, acting, passages, finder, weights, of_action=(action, said)
+        )
         if dated is not None:
             return dated
     dated = _dated_answer(question, candidates, passages, finder, weights)
@@ -161,6 +163,7 @@ def _dated_answer(
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
+        says_action = of_action is not None and bool(of_action[0] & of_action[1](doc.text))
         # what is to come is dated by a date told as to come before one of no tense
         # ("Swift's 2014 album, which she will be re-releasing in October")
         for text, tense, start in sorted(
@@ -169,7 +172,7 @@ def _dated_answer(
         ):
             if ahead and tense == "past":
                 continue
-            if of_action is not None and not _dates_verb(doc[start], *of_action):
+            if of_action is not None and says_action and not _dates_action(doc[start], *of_action):
                 continue
             resolved = resolve(text, passage.date, tense)
             if (
@@ -199,13 +202,17 @@ def _dated_answer(
     return None
 
 
-def _dates_verb(token: Any, action: set[str], said: Callable[[str], set[str]]) -> bool:
-    """Whether a date belongs to the asked action's verb: the first verb above it says
-    the action ("hit No. 1 … on Jan. 15, 1972"), not another ("broken in Nov. 2021 when
-    … hit No. 1")."""
-    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+def _dates_action(token: Any, action: set[str], said: Callable[[str], set[str]]) -> bool:
+    """Whether a date belongs to the asked action: a word on the way up from it to its
+    verb, or the verb, says the action ("hit No. 1 … on Jan. 15, 1972", "the signing of
+    an agreement on February 29, 2020"), not another verb ("broken in Nov. 2021 when …
+    hit No. 1")."""
+    while True:
+        if action & said(token.text):
+            return True
+        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
+            return False
         token = token.head
-    return bool(action & said(token.text))
 
 
 def date_expressions(doc: Any) -> list[tuple[str, str, int]]:
