@@ -2226,3 +2226,21 @@ def test_both_after_the_verb_asks_the_claim_of_each_occasion(
 def test_a_name_is_mentioned_with_a_middle_name_but_not_across_other_words() -> None:
     assert mentions("Foreign Minister Khawaja Muhammad Asif left for Moscow", "Khawaja Asif")
     assert not mentions("Khawaja Ali went to Moscow with Asif", "Khawaja Asif")
+
+
+def test_what_someone_thinks_a_thing_is_neither_bears_out_nor_denies_that_it_is(
+    generator: ExtractiveGenerator,
+) -> None:
+    thought = passage(1, "Foster said the All Blacks never consider themselves favourites.")
+    answer = generator.generate("Were the All Blacks the favourites?", [thought])
+    assert answer.refused
+
+
+def test_a_claim_with_no_verb_is_denied_by_a_negated_verb_over_its_words(
+    generator: ExtractiveGenerator,
+) -> None:
+    left_out = passage(
+        1, "The Afghan government was upset for not being invited to the December meeting in Moscow."
+    )
+    answer = generator.generate("Was the Afghan government at the December meeting in Moscow?", [left_out])
+    assert answer.short_answer == "No"

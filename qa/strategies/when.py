@@ -139,7 +139,9 @@ def _yet_to_come(
     if asks_ahead(finder.parse_question(question.text)):
         return True
     doc = finder.parse_sentence(candidate.sentence, passage)
-    return any(_tense(t) == "future" for t in doc if t.dep_ == "ROOT")
+    # the main verb, or what it reports ("Microsoft will gain a seat, OpenAI announced")
+    told = [t for t in doc if t.dep_ == "ROOT" or (t.dep_ == "ccomp" and t.head.dep_ == "ROOT")]
+    return any(_tense(t) == "future" for t in told)
 
 
 def _dated_answer(

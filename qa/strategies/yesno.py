@@ -54,6 +54,10 @@ PARAPHRASE_SIMILARITY = 0.7
 # "did Lavrov say that …"): that someone is looked for in the article, not the sentence.
 ATTRIBUTING_VERBS = frozenset({"say", "put", "tell", "state", "claim", "report", "note", "add"})
 NAME_LABELS = frozenset({"PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "PRODUCT", "EVENT"})
+# verbs of what someone thinks a thing is: "consider themselves favourites" is no fact
+OPINION_VERBS = frozenset(
+    {"consider", "believe", "think", "regard", "deem", "feel", "see", "view", "reckon"}
+)
 _DOERS = frozenset({"PERSON", "ORG", "GPE"})
 # Verbs whose doer and other party can swap: if A met B, B met A.
 RECIPROCAL_VERBS = frozenset({"meet", "talk", "speak", "negotiate", "confer", "clash"})
@@ -80,6 +84,8 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         ):
             continue
         if _hedged(doc, question) and not _hedged(finder.parse_question(question.text), question):
+            continue
+        if _only_an_opinion(doc, question):
             continue
         negated = _negated(doc, question)
         verdict = "No" if negated != question.negated else "Yes"
@@ -411,13 +417,41 @@ def _negated(doc: Any, question: Question) -> bool:
     carries a negation."""
     verbs = [t for t in doc if question.focus_lemma and t.lemma_.lower() == question.focus_lemma]
     if not verbs:
-        verbs = [t for t in doc if t.dep_ == "ROOT"]
+        verbs = [t for t in doc if t.dep_ == "ROOT"] + _verbs_of_the_claim_s_words(doc, question)
     if any(
         v.dep_ == "xcomp" and v.head.lemma_.lower() in NEGATING_VERBS and not _negated_word(v.head)
         for v in verbs
     ):
         return True  # "Pakistan refused to sign", "Jordan failed to win"
     return any(_negated_word(verb) for verb in verbs)
+
+
+def _only_an_opinion(doc: Any, question: Question) -> bool:
+    """Whether a claim with no verb of its own is only what someone thinks in the
+    sentence ("… never consider themselves favourites"): that neither bears out nor
+    denies "Were the All Blacks the favourites?"."""
+    if question.focus_lemma:
+        return False
+    return any(
+        verb.lemma_.lower() in OPINION_VERBS for verb in _verbs_of_the_claim_s_words(doc, question)
+    )
+
+
+def _verbs_of_the_claim_s_words(doc: Any, question: Question) -> list[Any]:
+    """For a claim with no verb of its own ("Were the All Blacks the favourites?"), the
+    verbs that govern the claim's nouns and adjectives in the sentence: "… never consider
+    themselves favourites" denies it, though "said" does not."""
+    asked = set(re.findall(r"[a-z]+", question.text.lower()))
+    out = []
+    for token in doc:
+        if token.pos_ not in ("NOUN", "ADJ") or token.lower_ not in asked:
+            continue
+        head = token
+        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
+            head = head.head
+        if head.pos_ in ("VERB", "AUX"):
+            out.append(head)
+    return out
 
 
 def _negated_word(verb: Any) -> bool:
