@@ -2244,3 +2244,15 @@ def test_a_claim_with_no_verb_is_denied_by_a_negated_verb_over_its_words(
     )
     answer = generator.generate("Was the Afghan government at the December meeting in Moscow?", [left_out])
     assert answer.short_answer == "No"
+
+
+def test_the_size_of_a_change_is_a_number_the_change_governs(
+    generator: ExtractiveGenerator,
+) -> None:
+    allocated = passage(
+        1,
+        "Russia allocated 90 state scholarships to Pakistani students this year. Russia is "
+        "ready to increase the number of scholarships.",
+    )
+    answer = generator.generate("By how many scholarships will Russia increase its offer?", [allocated])
+    assert answer.short_answer != "90 state scholarships" and "90" not in answer.short_answer

@@ -176,13 +176,13 @@ def short_answer(
         # "Who is Tehmina Janjua?" asks what she is, not another name
         tiers.append(description_spans(doc, question.names))
     elif question.counted:
-        tiers.append(counted_spans(doc, question.counted, finder.terms_of))
+        counted = counted_spans(doc, question.counted, finder.terms_of)
+        tiers.append(_of_the_deal(question, doc, counted, finder, found))
     elif question.required and question.answer_labels:
         spans = entity_spans(doc, question.answer_labels)
         if not _names_the_asked_noun(question, doc, finder):
             spans = []  # "$325 million" of a contract is no posting fee
-        if not _says_the_deal(question, doc, finder, found):
-            spans = []  # "valued at £53bn" is no price paid
+        spans = _of_the_deal(question, doc, spans, finder, found)  # "valued at £53bn": no price
         if question.duration:
             spans = [(text, i) for text, i in spans if DURATION.search(text)]
         tiers.append(spans)
@@ -327,21 +327,41 @@ _ANY_AMOUNT = frozenset(
 )
 
 
-def _says_the_deal(
-    question: Question, doc: Any, finder: ExtractiveGenerator, found: Evidence | None
-) -> bool:
-    """Whether a sentence giving an amount says the deal the question asks its price of
-    ("pay", "buy", "spend", or their synonyms): "How much did Shein pay for Missguided?"
-    is not answered by "Shein is valued at around £53bn"."""
-    if question.answer_labels != {"MONEY"} or question.focus_lemma not in _DEAL_VERBS:
-        return True
+def _of_the_deal(
+    question: Question,
+    doc: Any,
+    spans: list[tuple[str, int]],
+    finder: ExtractiveGenerator,
+    found: Evidence | None,
+) -> list[tuple[str, int]]:
+    """The amounts that the deal the question asks the price of governs ("pay", "buy",
+    "spend", or their synonyms), or the change it asks the size of ("By how many
+    scholarships will Russia increase its offer?"): "How much did Shein pay for
+    Missguided?" is not answered by "Shein is valued at around £53bn", nor the increase
+    by "90 state scholarships were allocated … We will be ready to increase this figure"."""
+    price = question.answer_labels == {"MONEY"} and question.focus_lemma in _DEAL_VERBS
+    change = bool(question.focus_lemma) and _BY_HOW_MUCH.search(question.text) is not None
+    if not (price or change):
+        return spans
     asked = finder.terms_of(question.focus_lemma)
-    said = finder.same_terms(found, doc.text) if found else finder.terms_of(doc.text)
-    return bool(asked & said)
+
+    def says_it(token: Any) -> bool:
+        said = finder.same_terms(found, token.text) if found else finder.terms_of(token.text)
+        return bool(asked & said)
+
+    out = []
+    for text, start in spans:
+        token = doc[start]
+        while not says_it(token) and token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+            token = token.head
+        if says_it(token):
+            out.append((text, start))
+    return out
 
 
 # verbs whose amount is a price paid
 _DEAL_VERBS = frozenset({"pay", "buy", "purchase", "acquire", "spend"})
+_BY_HOW_MUCH = re.compile(r"\bby how (?:many|much)\b", re.I)
 
 
 def _names_the_asked_noun(question: Question, doc: Any, finder: ExtractiveGenerator) -> bool:
