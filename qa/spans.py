@@ -140,7 +140,7 @@ def _heads_to(token: Any, root: Any) -> bool:
 
 def _clean(text: str) -> str:
     text = re.sub(r"^(?:the|a|an)\s+(?=[A-Z])", "", text.strip(), flags=re.I)
-    return text.strip(" ,;:.\"'“”‘’()")
+    return text.strip(" ,;:.\"'“”‘’()-–—")  # "Sam Cane -" of "Sam Cane - the captain"
 
 
 def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
@@ -148,7 +148,7 @@ def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
     wanted = set(labels)
     out = []
     for e in doc.ents:
-        if e.label_ not in wanted or not _clean(e.text):
+        if e.label_ not in wanted or not _clean(e.text) or _runs_into_a_sentence(e):
             continue
         start = e.start
         if e.label_ == "MONEY" and start > 0 and doc[start - 1].text in _CURRENCY:
@@ -158,6 +158,15 @@ def entity_spans(doc: Any, labels: Iterable[str]) -> list[tuple[str, int]]:
 
 
 _CURRENCY = frozenset("$£€¥")
+
+
+def _runs_into_a_sentence(ent: Any) -> bool:
+    """Whether the model ran an entity on past a full stop into the next sentence's first
+    word ("Pool B. However"), which no name has: "John F. Kennedy" goes on with a name."""
+    return any(
+        token.is_stop and token.doc[token.i - 1].text.endswith(".")
+        for token in ent[1:]
+    )
 
 
 def date_spans(doc: Any) -> list[tuple[str, int]]:

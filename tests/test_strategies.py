@@ -10,13 +10,15 @@ from dataclasses import replace
 from datetime import date
 
 import pytest
+from spacy.tokens import Doc
 
 from index.nlp import Entity, load_nlp
 from qa.dates import resolve, undated_place
 from qa.extractive import Candidate, ExtractiveGenerator
 from qa.question import asks_for_latest, asks_within_one_article, read_question
-from qa.spans import date_spans, mentions, of_an_agent
+from qa.spans import date_spans, entity_spans, mentions, of_an_agent
 from qa.strategies import comparison, contest, inference, yesno
+from qa.strategies.factoid import short_answer
 from qa.strategies.when import asks_ahead, date_expressions
 from qa.types import Answer, Passage
 from tests.test_extractive import analyze, embed_many, idf
@@ -2256,3 +2258,29 @@ def test_the_size_of_a_change_is_a_number_the_change_governs(
     )
     answer = generator.generate("By how many scholarships will Russia increase its offer?", [allocated])
     assert answer.short_answer != "90 state scholarships" and "90" not in answer.short_answer
+
+
+def test_who_was_the_role_is_not_any_name_of_a_sentence_that_never_says_the_role(
+    generator: ExtractiveGenerator,
+) -> None:
+    question = generator.read("Who was the All Blacks captain in the final?")
+    assert short_answer(question, "The Bokke beat the All Blacks in the final in Paris.", generator) == ""
+    titled = "Sam Cane, the All Blacks captain, was sent off in the final."
+    assert short_answer(question, titled, generator) == "Sam Cane"
+
+
+def test_a_phrasal_verb_is_not_answered_by_the_verb_with_another_particle(
+    generator: ExtractiveGenerator,
+) -> None:
+    sent_home = passage(1, "Ireland were sent home by the All Blacks in the final.")
+    answer = generator.generate("Who was sent off in the final?", [sent_home])
+    assert answer.short_answer != "Ireland"
+
+
+def test_a_name_does_not_run_on_past_a_full_stop_into_the_next_sentence() -> None:
+    vocab = load_nlp().vocab
+    words = ["second", "in", "Pool", "B.", "However", ",", "with"]
+    run_on = Doc(vocab, words=words, ents=["O", "O", "B-ORG", "I-ORG", "I-ORG", "O", "O"])
+    assert entity_spans(run_on, {"ORG"}) == []
+    initial = Doc(vocab, words=["John", "F.", "Kennedy", "spoke"], ents=["B-PERSON", "I-PERSON", "I-PERSON", "O"])
+    assert entity_spans(initial, {"PERSON"}) == [("John F. Kennedy", 0)]

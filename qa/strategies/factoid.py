@@ -203,18 +203,31 @@ def short_answer(
                     ]
                 )
         action = finder.terms_of(question.focus_lemma)
+        particle = _focus_particle(question, finder)
 
         def is_action(token: Any) -> bool:
             said = finder.same_terms(found, token.text) if found else finder.terms_of(token.text)
-            return bool(action and said & action)
+            return bool(action and said & action) and _keeps_particle(token, question, particle)
 
-        tiers.append(_called(role_spans(doc, question, is_action), doc, question))
+        same_verb = [t for t in doc if t.lemma_.lower() == question.focus_lemma]
+        if not same_verb or any(_keeps_particle(t, question, particle) for t in same_verb):
+            tiers.append(_called(role_spans(doc, question, is_action), doc, question))
         tiers.append(_equated_spans(doc, _who_noun(question, finder), finder, found))
         # A name of the asked kind answers only where the sentence says the asked
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
-        says_action = not action or any(finder.terms_of(t.text) & action for t in doc)
-        if question.answer_labels and says_action:
+        says_action = not action or any(
+            finder.terms_of(t.text) & action and _keeps_particle(t, question, particle)
+            for t in doc
+        )
+        # "Who was the All Blacks captain …?" is not answered by a name in a sentence that
+        # says nothing of a captain
+        who_noun = _who_noun(question, finder)
+        says_noun = who_noun is None or bool(
+            finder.terms_of(who_noun.text)
+            & (finder.same_terms(found, doc.text) if found else finder.terms_of(doc.text))
+        )
+        if question.answer_labels and says_action and says_noun:
             names = [
                 (text, i)
                 for text, i in _called(entity_spans(doc, question.answer_labels), doc, question)
@@ -245,6 +258,26 @@ def _asks_in_what_way(question: Question, finder: ExtractiveGenerator) -> bool:
         return False
     doc = finder.parse_question(question.text)
     return any(t.text == question.head_noun and t.head.dep_ == "prep" and t.i <= 3 for t in doc)
+
+
+def _focus_particle(question: Question, finder: ExtractiveGenerator) -> str:
+    """The particle of the question's phrasal verb ("off" of "sent off", "up" of "gave
+    up"): the verb without it, or with another ("sent home"), is another action."""
+    if not question.focus_lemma:
+        return ""
+    doc = finder.parse_question(question.text)
+    for token in doc:
+        if token.lemma_.lower() == question.focus_lemma:
+            return next((c.lower_ for c in token.children if c.dep_ == "prt"), "")
+    return ""
+
+
+def _keeps_particle(token: Any, question: Question, particle: str) -> bool:
+    """Whether the sentence's word for the asked verb keeps its particle: "sent home" is
+    not "sent off"; another verb for it ("gave" for "handed over") needs none."""
+    if not particle or token.lemma_.lower() != question.focus_lemma:
+        return True
+    return any(c.dep_ == "prt" and c.lower_ == particle for c in token.children)
 
 
 def _who_noun(question: Question, finder: ExtractiveGenerator) -> Any:
