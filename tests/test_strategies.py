@@ -2284,3 +2284,9 @@ def test_a_name_does_not_run_on_past_a_full_stop_into_the_next_sentence() -> Non
     assert entity_spans(run_on, {"ORG"}) == []
     initial = Doc(vocab, words=["John", "F.", "Kennedy", "spoke"], ents=["B-PERSON", "I-PERSON", "I-PERSON", "O"])
     assert entity_spans(initial, {"PERSON"}) == [("John F. Kennedy", 0)]
+
+
+def test_a_list_asked_of_the_doers_is_not_what_they_act_on(generator: ExtractiveGenerator) -> None:
+    limits = passage(1, "Map apps limited live traffic features, routes and closures in Gaza.")
+    answer = generator.generate("Which map apps limited live traffic features in Gaza?", [limits])
+    assert "routes" not in answer.short_answer and "closures" not in answer.short_answer

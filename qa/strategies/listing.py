@@ -152,7 +152,7 @@ def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tup
         spans = entity_spans(doc, question.answer_labels)
     else:
         spans = headed_spans(doc, question.head_noun) if question.head_noun else []
-        if not spans and question.focus_lemma and finder.terms_of(question.focus_lemma):
+        if not spans and _asks_the_objects(question, finder):
             # "What topics did they discuss?" — "They discussed X, Y and Z"
             spans = object_spans(doc, _says_the_verb(question, finder))
     new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
@@ -182,7 +182,7 @@ def _read_on(
     while they say the verb again, with their objects: a list told over several
     sentences ("we discussed the Syrian settlement, the chemical dossier … We discussed
     the alarming situation in the Palestinian-Israeli settlement")."""
-    if question.answer_labels or not question.focus_lemma:
+    if question.answer_labels or not _asks_the_objects(question, finder):
         return []
     is_verb = _says_the_verb(question, finder)
     passage = passages[candidate.passage]
@@ -203,6 +203,35 @@ def _read_on(
             out.append((sentence, list(dict.fromkeys(spans))))
         return out
     return []
+
+
+_AUXILIARIES = frozenset(
+    "do does did is are was were has have had will would can could should may might".split()
+)
+
+
+def _asks_the_objects(question: Question, finder: ExtractiveGenerator) -> bool:
+    """Whether the list asked for is what the question's verb acts on ("What topics did
+    they discuss?"), not who does it ("Which map apps limited live traffic data?": what
+    they limited is no app)."""
+    if not question.focus_lemma or not finder.terms_of(question.focus_lemma):
+        return False
+    doc = finder.parse_question(question.text)
+    wh = next((t for t in doc if t.tag_ in ("WDT", "WP")), None)
+    if wh is None:
+        return True
+    end = wh.head.i if wh.tag_ == "WDT" and wh.head.i > wh.i else wh.i
+    after = doc[end + 1 :]
+    if not after:
+        return True
+    auxiliary = after[0].pos_ == "AUX" or after[0].lower_ in _AUXILIARIES
+    if not auxiliary:
+        return after[0].pos_ != "VERB"  # "Which map apps limited …?" asks the doers
+    if len(after) < 2 or after[1].pos_ not in ("VERB", "ADV"):
+        return True  # "What did OpenAI unveil?": the doer stands after the auxiliary
+    # "Which apps have limited …?" asks the doers, "What issues were discussed?" what
+    # was acted on
+    return after[0].lemma_.lower() == "be" and after[1].tag_ == "VBN"
 
 
 def _says_the_verb(question: Question, finder: ExtractiveGenerator) -> Callable[[Any], bool]:
