@@ -17,7 +17,7 @@ import numpy as np
 
 # Typical nouns for each label (spaCy's OntoNotes labels that can answer a "which").
 LABEL_NOUNS: dict[str, str] = {
-    "PERSON": "person people official leader minister politician executive player man woman",
+    "PERSON": "person people official leader minister politician executive player man woman employee staff worker",
     "ORG": "organisation company firm group agency institution party business startup team club",
     "GPE": "country nation state city capital province",
     "LOC": "region area continent river sea",

@@ -219,7 +219,7 @@ def read_question(query: str, parse: Parse, noun_kind: NounKind | None = None) -
     counted = head if re.search(r"\bhow (?:many|much)\b", lower) else ""
     if counted and counted.lower() in ("is", "are", "was", "were", "did", "do", "does"):
         counted = ""
-    labels, required, age = _answer_kind(lower, wh, head, noun_kind)
+    labels, required, age = _answer_kind(lower, wh, _with_compounds(wh_token, head), noun_kind)
     if labels == PERSON_LABELS and noun_kind is not None and root is not None:
         # "Who is the individual …?" asks for a person, "Who is the company …?" for one
         labels = _who_is_the(root, noun_kind) or labels
@@ -517,6 +517,19 @@ def _main_verb(doc: Any, root: Any) -> Any:
             next((t for t in doc if t.pos_ == "VERB" and t.tag_ == "VBN"), None),
         )
     return None
+
+
+def _with_compounds(wh_token: Any, head: str) -> str:
+    """The asked noun with the common nouns compounded with it, which say what kind of
+    thing it is: "staff members" (people), where "members" alone could be countries or
+    firms."""
+    if wh_token is None or wh_token.dep_ != "det" or wh_token.head.text != head:
+        return head
+    noun = wh_token.head
+    compounds = [c for c in noun.children if c.dep_ == "compound" and c.pos_ == "NOUN"]
+    if not compounds:
+        return head
+    return " ".join([*(c.text for c in compounds), head])
 
 
 def _asked_noun(wh_token: Any) -> str:

@@ -1362,6 +1362,8 @@ def test_the_dates_module_formats_days_the_english_way() -> None:
         ("officials", {"PERSON"}),
         ("salary", {"MONEY"}),
         ("resolution", set()),  # names no kind: answered by phrases headed by the noun
+        ("employees", {"PERSON"}),
+        ("staff members", {"PERSON"}),
     ],
 )
 def test_a_noun_is_mapped_to_the_entity_kind_it_names_by_the_real_model(
@@ -2290,3 +2292,11 @@ def test_a_list_asked_of_the_doers_is_not_what_they_act_on(generator: Extractive
     limits = passage(1, "Map apps limited live traffic features, routes and closures in Gaza.")
     answer = generator.generate("Which map apps limited live traffic features in Gaza?", [limits])
     assert "routes" not in answer.short_answer and "closures" not in answer.short_answer
+
+
+def test_the_kind_of_the_asked_noun_is_read_with_its_compound_nouns() -> None:
+    def kinds(noun: str) -> frozenset[str]:
+        return frozenset({"PERSON"}) if noun == "staff members" else frozenset({"ORG"})
+
+    read = read_question("Which staff members were suspended?", load_nlp(), noun_kind=kinds)
+    assert read.answer_labels == {"PERSON"}
