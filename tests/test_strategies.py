@@ -1416,7 +1416,28 @@ def test_a_negated_claim_in_an_ordering_question_is_refused(
         "reported that Apple unveiled its new headset?",
         passages,
     )
+    assert answer.refused  # reported only after: failing, or never failing, is a judgement
+    answer = generator.generate(
+        "Did TechCrunch report that Google failed to announce its new phone before The Verge "
+        "reported that Apple unveiled its new headset?",
+        passages,
+    )
     assert answer.refused
+
+
+def test_a_report_the_question_denies_is_no_when_it_came_first(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(1, "Google announced its new phone in New York.", day="2023-03-01", source="TechCrunch"),
+        passage(2, "Apple unveiled its new headset.", day="2023-06-05", source="The Verge"),
+    ]
+    answer = generator.generate(
+        "Did TechCrunch fail to report that Google announced its new phone before The Verge "
+        "reported that Apple unveiled its new headset?",
+        passages,
+    )
+    assert answer.short_answer == "No" and "1 March 2023 is before 5 June 2023" in answer.text
 
 
 def _with_entities(p: Passage, *names: tuple[str, str]) -> Passage:

@@ -313,6 +313,12 @@ def _ordered_claims(
     close enough to count as evidence (``inference.CLAIM_SIMILARITY``); their dates
     decide."""
     sides = [question.text[: order.start()], question.text[order.end() :]]
+    # "Did X fail to report A before Y …?" asks the order of the reports and denies it
+    failed = _FAILED_TO_REPORT.search(sides[0])
+    if failed is not None:
+        if " or " in order.group(1):
+            return refusal(question.full, "a denied report cannot be placed before or after")
+        sides[0] = sides[0][: failed.start()] + failed.group("verb") + sides[0][failed.end() :]
     claims: list[tuple[str, frozenset[str]]] = []
     for side in sides:
         outlet = _named_outlet(side, outlets)
@@ -322,15 +328,37 @@ def _ordered_claims(
         claims, supports(claims, passages, finder.embed, finder.terms_of), strict=True
     ):
         if _NEGATED.search(claim):
-            # Similarity cannot tell "failed to report X" from "reported X".
+            # Similarity cannot tell "X failed to win" from "X won".
             return refusal(question.full, f"a negated claim cannot be checked: {claim!r}")
         if len(claim.split()) < 2 or not support:
             return refusal(question.full, f"no article found that reports {claim!r}")
         best = support[0]
         found.append((claim, best.sentence, passages[best.passage], best.similarity))
     if not any(outlet for _, outlet in claims) and not _REPORTING.search(question.text):
-        return _ordered_events(question, order.group(1).lower(), found, finder)
-    return _ordered(question, order.group(1).lower(), found)
+        ordered = _ordered_events(question, order.group(1).lower(), found, finder)
+    else:
+        ordered = _ordered(question, order.group(1).lower(), found)
+    if failed is None or ordered.refused:
+        return ordered
+    if ordered.short_answer != "Yes":
+        # reported only after: whether that is "failing to report it before" or having
+        # never failed to report it is the reader's judgement
+        return refusal(question.full, "the report the question denies came after the other")
+    return _turned_round(ordered)
+
+
+# "fail to report", "not report", "not discussed": a report the question denies
+_FAILED_TO_REPORT = re.compile(
+    r"\b(?:fail(?:ed|s)?\s+to|not)\s+"
+    r"(?P<verb>report\w*|cover\w*|mention\w*|publish\w*|discuss\w*|describe\w*|"
+    r"feature\w*|detail\w*|highlight\w*|write|wr[io]te\w*)\b",
+    re.I,
+)
+
+
+def _turned_round(answer: Answer) -> Answer:
+    """"Did X fail to report A before …?" is "No" when X reported it before."""
+    return replace(answer, text="No" + answer.text.removeprefix("Yes"), short_answer="No")
 
 
 # words that make an order question one about reports, dated by their publication
