@@ -2321,3 +2321,25 @@ def test_the_kind_of_the_asked_noun_is_read_with_its_compound_nouns() -> None:
 
     read = read_question("Which staff members were suspended?", load_nlp(), noun_kind=kinds)
     assert read.answer_labels == {"PERSON"}
+
+
+def test_the_latest_tells_the_newest_article_s_news_before_its_backstory(
+    generator: ExtractiveGenerator,
+) -> None:
+    news = passage(
+        1,
+        "Last year the United States agreed with the Taliban to withdraw its troops from "
+        "Afghanistan. The United States is now pushing to withdraw its troops from Afghanistan "
+        "by May. The United States says the withdrawal of its troops from Afghanistan will be "
+        "hard to finish by May. Afghanistan fears the troops of the United States will "
+        "withdraw too fast.",
+        day="2021-04-07",
+    )
+    older = passage(
+        2, "The United States pledged to withdraw its troops within 14 months.", day="2021-03-18"
+    )
+    answer = generator.generate(
+        "What's the latest on the United States withdrawing its troops from Afghanistan?",
+        [news, older],
+    )
+    assert "Last year" not in answer.text and "withdraw too fast" in answer.text

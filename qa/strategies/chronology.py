@@ -201,7 +201,27 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         events = _events(found, passages, finder, within or None)
         if len({key for key, _, _ in events}) >= MIN_STATED_DATES:
             return _timeline_of_events(question, events, passages)
-    return _by_article(question, list(key.values()), passages, newest_first, relevant)
+    return _by_article(question, list(key.values()), passages, newest_first, relevant, finder)
+
+
+BACKSTORY_MONTHS = 2  # a sentence dated this long before its article tells what led up to it
+
+
+def _backstory(candidate: Candidate, passages: list[Passage], finder: ExtractiveGenerator) -> bool:
+    """Whether the sentence tells of a time well before its article's day ("The United
+    States signed an agreement with the Taliban last year" in an April 2021 report): for
+    "the latest", the article's own news comes first."""
+    passage = passages[candidate.passage]
+    published = day_key(passage.date)
+    if published is None:
+        return False
+    stated = stated_date(finder.parse_sentence(candidate.sentence, passage), passage.date, 0)
+    if stated is None or stated[0][0] != DATED:
+        return False
+    year, month = stated[0][1], stated[0][2]
+    if not month:
+        return year < published[0]
+    return (published[0] * 12 + published[1]) - (year * 12 + month) >= BACKSTORY_MONTHS
 
 
 def _by_article(
@@ -210,10 +230,12 @@ def _by_article(
     passages: list[Passage],
     newest_first: bool,
     relevant: dict[str, list[Candidate]] | None = None,
+    finder: ExtractiveGenerator | None = None,
 ) -> Answer:
     """One line per article in date order: "7 April 2021 — <headline>: <sentence> [n]".
     For "the latest", the newest article, which is the news asked for, says up to
-    LATEST_SENTENCES of its relevant sentences, in its own order."""
+    LATEST_SENTENCES of its relevant sentences, in its own order, its news before its
+    backstory."""
     dated = sorted(
         key,
         key=lambda c: passages[c.passage].date or "",
@@ -225,12 +247,15 @@ def _by_article(
     told: list[list[Candidate]] = [[c] for c in dated]
     if newest_first and relevant and dated:
         newest = passages[dated[0].passage]
-        more = [
+        pool = [dated[0]] + [
             c
             for c in relevant.get(newest.doc_id or newest.chunk_id, [])
             if c.sentence != dated[0].sentence
-        ][: LATEST_SENTENCES - 1]
-        told[0] = sorted([dated[0], *more], key=lambda c: _position(c, passages))
+        ]
+        if finder is not None:
+            # "… signed an agreement last year" is what led up to the news, not the news
+            pool.sort(key=lambda c: _backstory(c, passages, finder))
+        told[0] = sorted(pool[:LATEST_SENTENCES], key=lambda c: _position(c, passages))
     quoted = compose(
         question.full, [(c.sentence, passages[c.passage], c.score) for line in told for c in line]
     )
