@@ -104,13 +104,17 @@ _LATEST = re.compile(
     r"what'?s new)\b",
     re.I,
 )
+# "from the earliest to the latest": all of them, oldest first, not the newest alone
+_OLDEST_FIRST = re.compile(
+    r"\b(?:earliest|oldest|first) to (?:the )?(?:latest|newest|most recent|last)\b", re.I
+)
 _TIMELINE = re.compile(
     r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change)\w*|"
     r"so far|over time|step by step|sequence of events|in (?:what|which|chronological) order|"
     r"^\W*(?:trace|walk me through|take me through|run me through)|"
     r"(?:what|which) (?:was|were|is|are) the (?:sequence|order)|"
     r"how (?:has|have|did|do|does) .{1,80}? (?:play|pan)(?:ed|ned|s)? out|"
-    r"over the (?:decades|years|months|weeks))\b",
+    r"over the (?:decades|years|months|weeks)|in (?:date|time) order)\b|" + _OLDEST_FIRST.pattern,
     re.I,
 )
 _COMPARISON = re.compile(
@@ -337,6 +341,8 @@ def asks_for_latest(text: str) -> bool:
     """Whether the question asks for the newest coverage ("What's the latest on …?"),
     read without a parse: "recently" in a who/which question places a fact in time
     ("Which company, recently reported by …?"), as in ``_shape``."""
+    if _OLDEST_FIRST.search(text):
+        return False  # "from the earliest to the latest" asks for them all, oldest first
     words = {m.group(0).lower() for m in _LATEST.finditer(text)}
     described = [
         m.group(1).lower() for m in re.finditer(r"\b(?:latest|newest)\s+(\S+)", text, re.I)

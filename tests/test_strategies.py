@@ -87,6 +87,7 @@ def all_alike() -> ExtractiveGenerator:
         ("What are the latest developments in the talks?", "latest"),
         ("When Lavrov came to Islamabad, did Khan thank Russia for the recent meeting?", "yesno"),
         ("What's going wrong at ASOS?", "summary"),
+        ("Lay out the meetings in these reports, from the earliest to the latest.", "timeline"),
     ],
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
