@@ -109,7 +109,7 @@ _OLDEST_FIRST = re.compile(
     r"\b(?:earliest|oldest|first) to (?:the )?(?:latest|newest|most recent|last)\b", re.I
 )
 _TIMELINE = re.compile(
-    r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change)\w*|"
+    r"\b(?:timeline|chronolog\w*|how (?:has|have|did) .{1,80}? (?:develop|evolve|unfold|progress|change|build|escalate)\w*|"
     r"so far|over time|step by step|sequence of events|in (?:what|which|chronological) order|"
     r"^\W*(?:trace|walk me through|take me through|run me through)|"
     r"(?:what|which) (?:was|were|is|are) the (?:sequence|order)|"

@@ -88,6 +88,7 @@ def all_alike() -> ExtractiveGenerator:
         ("When Lavrov came to Islamabad, did Khan thank Russia for the recent meeting?", "yesno"),
         ("What's going wrong at ASOS?", "summary"),
         ("Lay out the meetings in these reports, from the earliest to the latest.", "timeline"),
+        ("How did the Kelce and Swift story build, from his first try to her first game?", "timeline"),
     ],
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
