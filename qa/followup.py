@@ -89,8 +89,9 @@ def _names(text: str) -> list[str]:
     names = []
     for match in _NAME.finditer(text):
         words = match.group(0).split()
-        while words and words[0] in _LEADING:
+        # "What's", "It's": a question word or pronoun with its verb run on
+        while words and re.split(r"['’]", words[0])[0] in _LEADING:
             words = words[1:]
         if words:
-            names.append(" ".join(words))
+            names.append(re.sub(r"['’]s$", "", " ".join(words)))  # "Don McLean's" → "Don McLean"
     return names

@@ -40,3 +40,9 @@ def test_a_refusal_names_nothing_to_carry() -> None:
     ]
     query = standalone_query("What did he warn about?", history)
     assert query == "What did he warn about? Zamir Kabulov Pakistan"
+
+
+def test_a_question_word_run_on_with_its_verb_and_a_possessive_are_no_part_of_a_name() -> None:
+    history = [{"role": "user", "content": "What's on Don McLean's new Christmas album?"}]
+    query = standalone_query("When did his best-known song reach No. 1?", history)
+    assert query.endswith("Don McLean Christmas")
