@@ -52,6 +52,7 @@ from qa.question import (
     Parse,
     Question,
     read_question,
+    without_asked_words,
     without_framing,
     without_phrases,
 )
@@ -273,7 +274,9 @@ class ExtractiveGenerator:
         question = read.full
         terms = [
             t
-            for t in dict.fromkeys(self._analyze(without_framing(question)))
+            for t in dict.fromkeys(
+                self._analyze(without_asked_words(without_framing(question), read.focus_verb))
+            )
             if t not in QUESTION_WORDS and t not in self._question_stems
         ]
         if not passages or not terms:

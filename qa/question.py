@@ -48,6 +48,21 @@ def without_framing(text: str) -> str:
     return CLAIM_FRAMING.sub("", text, count=1)
 
 
+# "On what date …", "In which year …": the unit of the answer, which no sentence states
+_ASKED_UNIT = re.compile(r"\b(?:(?:on|in|at|by)\s+)?(?:what|which)\s+(?:date|day|month|year)\b", re.I)
+_PARTICLES = "up|off|out|down|away|back"
+
+
+def without_asked_words(text: str, verb: str = "") -> str:
+    """The question's words that a supporting sentence may say: not the unit the answer
+    is asked in ("On what date …"), nor the particle of its verb ("set off", "pile up"),
+    which a sentence with another verb for it ("left", "scored") does not repeat."""
+    text = _ASKED_UNIT.sub(" ", text)
+    if verb:
+        text = re.sub(rf"\b({re.escape(verb)})\s+(?:{_PARTICLES})\b", r"\1", text, flags=re.I)
+    return text
+
+
 NUMBER = re.compile(  # "69bn", "$69B": a magnitude may be written onto the digits
     r"\b(?:\d[\d,.]*(?:bn|tn|[bmk])?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
     r"dozens?|hundreds?|thousands?|millions?|billions?|several|a few)\b",

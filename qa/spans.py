@@ -573,3 +573,18 @@ def number_value(text: str) -> float | None:
     except ValueError:
         value = NUMBER_WORDS.get(cleaned)
         return None if value is None else float(value)
+
+
+# the small numbers a claim writes as words ("six worlds")
+_SMALL_NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items() if n <= 12}
+_A_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+
+
+def numbers_in(text: str) -> set[str]:
+    """The numbers a text states, digits and small number words alike ("six" is "6");
+    years left out (they place a report rather than state a figure)."""
+    text = _A_YEAR.sub(" ", text)
+    # digits inside a name ("T20", "M3") state no figure
+    out = {n.replace(",", "") for n in re.findall(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?", text)}
+    words = re.findall(r"[a-z]+", text.lower())
+    return out | {_SMALL_NUMBER_WORDS[w] for w in words if w in _SMALL_NUMBER_WORDS and w != "one"}

@@ -2345,3 +2345,24 @@ def test_the_latest_tells_the_newest_article_s_news_before_its_backstory(
         [news, older],
     )
     assert "Last year" not in answer.text and "withdraw too fast" in answer.text
+
+
+def test_the_unit_asked_for_and_the_verb_s_particle_need_not_be_in_the_sentence(
+    generator: ExtractiveGenerator,
+) -> None:
+    left = passage(
+        1, "Foreign Minister Asif on Monday left for Moscow at the invitation of Lavrov.", day="2018-02-20"
+    )
+    answer = generator.generate("On what date did Asif set off for Moscow at Lavrov's invitation?", [left])
+    assert answer.short_answer == "Monday, 19 February 2018"
+
+
+def test_a_when_answer_comes_from_a_sentence_with_the_question_s_figures(
+    generator: ExtractiveGenerator,
+) -> None:
+    vague = passage(1, "In Grenada this year, England score heavily against West Indies.", day="2023-12-21")
+    answer = generator.generate("On what date did England score 267 against West Indies?", [vague])
+    assert answer.refused
+    told = passage(1, "England scored 267 against West Indies in Grenada on Tuesday.", day="2023-12-21")
+    answer = generator.generate("On what date did England score 267 against West Indies?", [told])
+    assert answer.short_answer == "Tuesday, 19 December 2023"

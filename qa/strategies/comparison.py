@@ -19,7 +19,7 @@ from qa.claims import fact_clauses, supports
 from qa.dates import day_key, long_date_or_blank, told_apart
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
-from qa.spans import NUMBER_WORDS
+from qa.spans import numbers_in
 from qa.strategies import factoid, yesno
 from qa.strategies.chronology import DATED, stated_date
 from qa.strategies.common import (
@@ -124,20 +124,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
 # words before "both" that make a claim of their own ("a gas pipeline project came up")
 MIN_CLAIM_WORDS = 3
 _BOTH = re.compile(r"\b(?:both|each of|all of)\b", re.I)
-# the small numbers a claim writes as words ("six worlds")
-_NUMBER_WORDS = {word: str(n) for word, n in NUMBER_WORDS.items() if n <= 12}
-
-
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
-
-
-def numbers_in(text: str) -> set[str]:
-    """The numbers a text states, digits and small number words alike ("six" is "6");
-    years left out (they place a report rather than state a figure)."""
-    text = _YEAR.sub(" ", text)
-    out = {n.replace(",", "") for n in re.findall(r"\d[\d,]*(?:\.\d+)?", text)}
-    words = re.findall(r"[a-z]+", text.lower())
-    return out | {_NUMBER_WORDS[w] for w in words if w in _NUMBER_WORDS and w != "one"}
 
 
 def _qualifiers(claim: str, finder: ExtractiveGenerator) -> set[str]:

@@ -19,7 +19,7 @@ from index.text import chunk_sentences
 from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import Question
-from qa.spans import date_spans, mentions, new_to
+from qa.spans import date_spans, mentions, new_to, numbers_in
 from qa.strategies.common import READ_CANDIDATES, lead_answer, readable
 from qa.strategies.yesno import subject_agrees, subject_of
 from qa.synonyms import one_word_verb, one_word_verbs
@@ -74,7 +74,13 @@ def _from_evidence(
 ) -> Answer | None:
     # sentences where the question's subject does the asked action come first, then those
     # that do not give the action to another, then the headline that reports it
-    docs = [(c, finder.parse_sentence(c.sentence, passages[c.passage])) for c in readable(found)]
+    # "On what date did England pile up 267 …?": a sentence without the 267 is of
+    # another innings
+    figures = numbers_in(question.text)
+    stated = [c for c in readable(found) if figures <= numbers_in(c.sentence)]
+    if not stated:
+        return refusal(question.full, f"no sentence about it states {', '.join(sorted(figures))}")
+    docs = [(c, finder.parse_sentence(c.sentence, passages[c.passage])) for c in stated]
     agreeing = [c for c, doc in docs if question.subject and subject_agrees(doc, question, finder)]
     candidates = [c for c, doc in docs if not someone_else_did_it(doc, question, finder)]
     # a date stated in full before one counted from the article's day
@@ -96,6 +102,7 @@ def _from_evidence(
         c
         for c in found.candidates[: 2 * READ_CANDIDATES]
         if c.score >= ACTION_SHARE_OF_BEST * found.best.score
+        and figures <= numbers_in(c.sentence)
         and not someone_else_did_it(
             finder.parse_sentence(c.sentence, passages[c.passage]), question, finder
         )
