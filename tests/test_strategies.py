@@ -2366,3 +2366,12 @@ def test_a_when_answer_comes_from_a_sentence_with_the_question_s_figures(
     told = passage(1, "England scored 267 against West Indies in Grenada on Tuesday.", day="2023-12-21")
     answer = generator.generate("On what date did England score 267 against West Indies?", [told])
     assert answer.short_answer == "Tuesday, 19 December 2023"
+
+
+def test_an_amount_only_projected_is_no_answer_to_what_it_is(generator: ExtractiveGenerator) -> None:
+    projected = passage(1, "Ohtani's contract with the Dodgers could be worth $500 million.")
+    signed = passage(2, "The contract Ohtani signed with the Dodgers is worth $700 million.")
+    answer = generator.generate(
+        "How much is Ohtani's contract with the Dodgers worth?", [projected, signed]
+    )
+    assert answer.short_answer == "$700 million"

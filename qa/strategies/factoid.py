@@ -177,12 +177,14 @@ def short_answer(
         tiers.append(description_spans(doc, question.names))
     elif question.counted:
         counted = counted_spans(doc, question.counted, finder.terms_of)
+        counted = _as_fact(question, doc, counted, finder)
         tiers.append(_of_the_deal(question, doc, counted, finder, found))
     elif question.required and question.answer_labels:
         spans = entity_spans(doc, question.answer_labels)
         if not _names_the_asked_noun(question, doc, finder):
             spans = []  # "$325 million" of a contract is no posting fee
         spans = _of_the_deal(question, doc, spans, finder, found)  # "valued at £53bn": no price
+        spans = _as_fact(question, doc, spans, finder)
         if question.duration:
             spans = [(text, i) for text, i in spans if DURATION.search(text)]
         tiers.append(spans)
@@ -358,6 +360,36 @@ def _titled_otherwise(role: Role, doc: Any, start: int) -> bool:
 _ANY_AMOUNT = frozenset(
     {"money", "amount", "sum", "figure", "number", "cash", "share", "percentage", "proportion"}
 )
+
+
+_MODALS = frozenset({"will", "would", "could", "might", "may", "should", "'ll", "'d"})
+_PROJECTING = frozenset({"predict", "project", "forecast", "estimate", "expect", "anticipate"})
+
+
+def _as_fact(
+    question: Question, doc: Any, spans: list[tuple[str, int]], finder: ExtractiveGenerator
+) -> list[tuple[str, int]]:
+    """The amounts the sentence states as fact: not one under a "will", "would" or
+    "could" ("the Dodgers will have to pay $248.15 million" is a projection) or that
+    someone predicts ("predicted $535 million"), unless the question asks what is to come
+    ("How much will it cost?")."""
+    if any(t.lower_ in _MODALS for t in finder.parse_question(question.text)):
+        return spans
+    out = []
+    for text, start in spans:
+        verb = doc[start]
+        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
+            verb = verb.head
+        projected = verb.pos_ in ("VERB", "AUX") and (
+            verb.lemma_.lower() in _PROJECTING
+            or any(
+                c.dep_ == "aux" and c.lower_ in _MODALS
+                for c in [*verb.children, *verb.head.children]
+            )
+        )
+        if not projected:
+            out.append((text, start))
+    return out
 
 
 def _of_the_deal(
