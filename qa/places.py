@@ -193,3 +193,22 @@ def capital_standing_for(name: str) -> str:
     "Washington" for "the US"), else ""."""
     key = " ".join(name.replace(".", "").split()).lower().removeprefix("the ")
     return _capitals().get(key, "")
+
+
+# nouns for places within a country: a country is none of them
+_WITHIN_A_COUNTRY = frozenset(
+    "province provinces region regions city cities town towns village villages district "
+    "districts county counties neighbourhood neighbourhoods neighborhood neighborhoods".split()
+)
+
+
+def is_country(name: str) -> bool:
+    """Whether ``name`` is a country's name ("Russia", "the United States")."""
+    key = " ".join(name.replace(".", "").split()).lower().removeprefix("the ")
+    return key in _capitals()
+
+
+def names_no_such_place(noun: str, name: str) -> bool:
+    """Whether ``name`` cannot be the place the noun asks for: a country is no province
+    ("Which Afghan provinces …?" is not answered by "Russia")."""
+    return noun.lower() in _WITHIN_A_COUNTRY and is_country(name)

@@ -2375,3 +2375,16 @@ def test_an_amount_only_projected_is_no_answer_to_what_it_is(generator: Extracti
         "How much is Ohtani's contract with the Dodgers worth?", [projected, signed]
     )
     assert answer.short_answer == "$700 million"
+
+
+def test_a_country_is_no_province_or_city_asked_for() -> None:
+    finder = ExtractiveGenerator(
+        analyze=analyze,
+        idf=idf,
+        embed_many=embed_many,
+        parse=load_nlp(),
+        noun_kind=lambda noun: frozenset({"GPE"}) if noun.startswith("provinc") else frozenset(),
+    )
+    said = passage(1, "Russia said the unidentified helicopters were flying to Afghan provinces in the north.")
+    answer = finder.generate("Which Afghan provinces were the unidentified helicopters flying to?", [said])
+    assert "Russia" not in answer.short_answer

@@ -16,6 +16,7 @@ from typing import Any
 
 from qa.claims import fact_clauses
 from qa.extractive import Evidence, ExtractiveGenerator, refusal
+from qa.places import names_no_such_place
 from qa.question import DURATION, Question
 from qa.spans import (
     age_spans,
@@ -244,6 +245,7 @@ def short_answer(
             text
             for text, start in spans
             if new_to(question, text, finder.terms_of)
+            and not names_no_such_place(question.head_noun, text)
             and not repeats_person(question, doc, text)
             and not (asked_role and _titled_otherwise(asked_role, doc, start))
         ]

@@ -22,6 +22,7 @@ from typing import Any
 from index.text import split_sentences
 from qa.announced_list import AnnouncedList, items_after
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
+from qa.places import names_no_such_place
 from qa.question import Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
 from qa.strategies import explain
@@ -155,6 +156,8 @@ def _new_items(question: Question, doc: Any, finder: ExtractiveGenerator) -> tup
         if not spans and _asks_the_objects(question, finder):
             # "What topics did they discuss?" — "They discussed X, Y and Z"
             spans = object_spans(doc, _says_the_verb(question, finder))
+    if question.head_noun:
+        spans = [(t, i) for t, i in spans if not names_no_such_place(question.head_noun, t)]
     new = {start for text, start in spans if new_to(question, text, finder.terms_of)}
     # an item the question names still belongs to a list that gives new ones: "Russia,
     # Afghanistan, Pakistan, China …" for a meeting "on Afghanistan"
