@@ -49,7 +49,9 @@ def without_framing(text: str) -> str:
 
 
 # "On what date …", "In which year …": the unit of the answer, which no sentence states
-_ASKED_UNIT = re.compile(r"\b(?:(?:on|in|at|by)\s+)?(?:what|which)\s+(?:date|day|month|year)\b", re.I)
+_ASKED_UNIT = re.compile(
+    r"\b(?:(?:on|in|at|by)\s+)?(?:what|which)\s+(?:date|day|month|year)\b", re.I
+)
 _PARTICLES = "up|off|out|down|away|back"
 
 

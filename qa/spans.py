@@ -163,10 +163,7 @@ _CURRENCY = frozenset("$£€¥")
 def _runs_into_a_sentence(ent: Any) -> bool:
     """Whether the model ran an entity on past a full stop into the next sentence's first
     word ("Pool B. However"), which no name has: "John F. Kennedy" goes on with a name."""
-    return any(
-        token.is_stop and token.doc[token.i - 1].text.endswith(".")
-        for token in ent[1:]
-    )
+    return any(token.is_stop and token.doc[token.i - 1].text.endswith(".") for token in ent[1:])
 
 
 def date_spans(doc: Any) -> list[tuple[str, int]]:

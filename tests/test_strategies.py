@@ -88,7 +88,10 @@ def all_alike() -> ExtractiveGenerator:
         ("When Lavrov came to Islamabad, did Khan thank Russia for the recent meeting?", "yesno"),
         ("What's going wrong at ASOS?", "summary"),
         ("Lay out the meetings in these reports, from the earliest to the latest.", "timeline"),
-        ("How did the Kelce and Swift story build, from his first try to her first game?", "timeline"),
+        (
+            "How did the Kelce and Swift story build, from his first try to her first game?",
+            "timeline",
+        ),
     ],
 )
 def test_the_question_s_shape_is_read_from_its_parse(question: str, shape: str) -> None:
@@ -1431,7 +1434,9 @@ def test_a_report_the_question_denies_is_no_when_it_came_first(
     generator: ExtractiveGenerator,
 ) -> None:
     passages = [
-        passage(1, "Google announced its new phone in New York.", day="2023-03-01", source="TechCrunch"),
+        passage(
+            1, "Google announced its new phone in New York.", day="2023-03-01", source="TechCrunch"
+        ),
         passage(2, "Apple unveiled its new headset.", day="2023-06-05", source="The Verge"),
     ]
     answer = generator.generate(
@@ -2239,8 +2244,12 @@ def test_both_after_the_verb_asks_the_claim_of_each_occasion(
     generator: ExtractiveGenerator,
 ) -> None:
     trilateral = passage(1, "Pakistan attended the December trilateral meeting in Moscow.")
-    troika = passage(2, "Pakistan attended the expanded troika meeting in Moscow.", day="2021-03-18")
-    question = "Did Pakistan attend both the December trilateral meeting and the expanded troika meeting?"
+    troika = passage(
+        2, "Pakistan attended the expanded troika meeting in Moscow.", day="2021-03-18"
+    )
+    question = (
+        "Did Pakistan attend both the December trilateral meeting and the expanded troika meeting?"
+    )
     answer = generator.generate(question, [trilateral, troika])
     assert answer.short_answer == "Yes" and len(answer.citations) == 2
     absent = passage(2, "Pakistan did not attend the expanded troika meeting.", day="2021-03-18")
@@ -2267,9 +2276,12 @@ def test_a_claim_with_no_verb_is_denied_by_a_negated_verb_over_its_words(
     generator: ExtractiveGenerator,
 ) -> None:
     left_out = passage(
-        1, "The Afghan government was upset for not being invited to the December meeting in Moscow."
+        1,
+        "The Afghan government was upset for not being invited to the December meeting in Moscow.",
     )
-    answer = generator.generate("Was the Afghan government at the December meeting in Moscow?", [left_out])
+    answer = generator.generate(
+        "Was the Afghan government at the December meeting in Moscow?", [left_out]
+    )
     assert answer.short_answer == "No"
 
 
@@ -2281,7 +2293,9 @@ def test_the_size_of_a_change_is_a_number_the_change_governs(
         "Russia allocated 90 state scholarships to Pakistani students this year. Russia is "
         "ready to increase the number of scholarships.",
     )
-    answer = generator.generate("By how many scholarships will Russia increase its offer?", [allocated])
+    answer = generator.generate(
+        "By how many scholarships will Russia increase its offer?", [allocated]
+    )
     assert answer.short_answer != "90 state scholarships" and "90" not in answer.short_answer
 
 
@@ -2289,7 +2303,10 @@ def test_who_was_the_role_is_not_any_name_of_a_sentence_that_never_says_the_role
     generator: ExtractiveGenerator,
 ) -> None:
     question = generator.read("Who was the All Blacks captain in the final?")
-    assert short_answer(question, "The Bokke beat the All Blacks in the final in Paris.", generator) == ""
+    assert (
+        short_answer(question, "The Bokke beat the All Blacks in the final in Paris.", generator)
+        == ""
+    )
     titled = "Sam Cane, the All Blacks captain, was sent off in the final."
     assert short_answer(question, titled, generator) == "Sam Cane"
 
@@ -2307,7 +2324,11 @@ def test_a_name_does_not_run_on_past_a_full_stop_into_the_next_sentence() -> Non
     words = ["second", "in", "Pool", "B.", "However", ",", "with"]
     run_on = Doc(vocab, words=words, ents=["O", "O", "B-ORG", "I-ORG", "I-ORG", "O", "O"])
     assert entity_spans(run_on, {"ORG"}) == []
-    initial = Doc(vocab, words=["John", "F.", "Kennedy", "spoke"], ents=["B-PERSON", "I-PERSON", "I-PERSON", "O"])
+    initial = Doc(
+        vocab,
+        words=["John", "F.", "Kennedy", "spoke"],
+        ents=["B-PERSON", "I-PERSON", "I-PERSON", "O"],
+    )
     assert entity_spans(initial, {"PERSON"}) == [("John F. Kennedy", 0)]
 
 
@@ -2351,24 +2372,34 @@ def test_the_unit_asked_for_and_the_verb_s_particle_need_not_be_in_the_sentence(
     generator: ExtractiveGenerator,
 ) -> None:
     left = passage(
-        1, "Foreign Minister Asif on Monday left for Moscow at the invitation of Lavrov.", day="2018-02-20"
+        1,
+        "Foreign Minister Asif on Monday left for Moscow at the invitation of Lavrov.",
+        day="2018-02-20",
     )
-    answer = generator.generate("On what date did Asif set off for Moscow at Lavrov's invitation?", [left])
+    answer = generator.generate(
+        "On what date did Asif set off for Moscow at Lavrov's invitation?", [left]
+    )
     assert answer.short_answer == "Monday, 19 February 2018"
 
 
 def test_a_when_answer_comes_from_a_sentence_with_the_question_s_figures(
     generator: ExtractiveGenerator,
 ) -> None:
-    vague = passage(1, "In Grenada this year, England score heavily against West Indies.", day="2023-12-21")
+    vague = passage(
+        1, "In Grenada this year, England score heavily against West Indies.", day="2023-12-21"
+    )
     answer = generator.generate("On what date did England score 267 against West Indies?", [vague])
     assert answer.refused
-    told = passage(1, "England scored 267 against West Indies in Grenada on Tuesday.", day="2023-12-21")
+    told = passage(
+        1, "England scored 267 against West Indies in Grenada on Tuesday.", day="2023-12-21"
+    )
     answer = generator.generate("On what date did England score 267 against West Indies?", [told])
     assert answer.short_answer == "Tuesday, 19 December 2023"
 
 
-def test_an_amount_only_projected_is_no_answer_to_what_it_is(generator: ExtractiveGenerator) -> None:
+def test_an_amount_only_projected_is_no_answer_to_what_it_is(
+    generator: ExtractiveGenerator,
+) -> None:
     projected = passage(1, "Ohtani's contract with the Dodgers could be worth $500 million.")
     signed = passage(2, "The contract Ohtani signed with the Dodgers is worth $700 million.")
     answer = generator.generate(
@@ -2385,6 +2416,10 @@ def test_a_country_is_no_province_or_city_asked_for() -> None:
         parse=load_nlp(),
         noun_kind=lambda noun: frozenset({"GPE"}) if noun.startswith("provinc") else frozenset(),
     )
-    said = passage(1, "Russia said the unidentified helicopters were flying to Afghan provinces in the north.")
-    answer = finder.generate("Which Afghan provinces were the unidentified helicopters flying to?", [said])
+    said = passage(
+        1, "Russia said the unidentified helicopters were flying to Afghan provinces in the north."
+    )
+    answer = finder.generate(
+        "Which Afghan provinces were the unidentified helicopters flying to?", [said]
+    )
     assert "Russia" not in answer.short_answer

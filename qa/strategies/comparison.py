@@ -105,7 +105,9 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
                 and (not negated or _NEGATED.search(c.sentence))
                 and names_covered(claimed, evidence, c, pool[c.passage], finder)
                 and qualifiers <= finder.same_terms(evidence, c.sentence)
-                and all(_speaks_of(part, finder.same_terms(evidence, c.sentence)) for part in joined)
+                and all(
+                    _speaks_of(part, finder.same_terms(evidence, c.sentence)) for part in joined
+                )
             ),
             None,
         )
@@ -190,10 +192,12 @@ def _distributed(question: str) -> list[str]:
 def _each_occasion(
     question: Question, claims: list[str], passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer:
-    """"Yes" when every claim is a "Yes" of its own (``yesno``: support for each of its
+    """ "Yes" when every claim is a "Yes" of its own (``yesno``: support for each of its
     parts, no sentence saying the opposite), "No" when one is a "No", cited; otherwise
     the refusal."""
-    verdicts = [yesno.answer(finder.read(f"{claim.rstrip('?')}?"), passages, finder) for claim in claims]
+    verdicts = [
+        yesno.answer(finder.read(f"{claim.rstrip('?')}?"), passages, finder) for claim in claims
+    ]
     unsure = next((v for v in verdicts if v.refused), None)
     denied = next((v for v in verdicts if v.short_answer == "No"), None)
     if denied is None and unsure is not None:
@@ -344,7 +348,7 @@ _FAILED_TO_REPORT = re.compile(
 
 
 def _turned_round(answer: Answer) -> Answer:
-    """"Did X fail to report A before …?" is "No" when X reported it before."""
+    """ "Did X fail to report A before …?" is "No" when X reported it before."""
     return replace(answer, text="No" + answer.text.removeprefix("Yes"), short_answer="No")
 
 

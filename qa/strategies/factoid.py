@@ -220,8 +220,7 @@ def short_answer(
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
         says_action = not action or any(
-            finder.terms_of(t.text) & action and _keeps_particle(t, question, particle)
-            for t in doc
+            finder.terms_of(t.text) & action and _keeps_particle(t, question, particle) for t in doc
         )
         # "Who was the All Blacks captain …?" is not answered by a name in a sentence that
         # says nothing of a captain
@@ -319,7 +318,9 @@ def _equated_spans(
         attribute = next((c for c in verb.children if c.dep_ == "attr"), None)
         if subject is None or attribute is None:
             continue
-        said = finder.same_terms(found, attribute.text) if found else finder.terms_of(attribute.text)
+        said = (
+            finder.same_terms(found, attribute.text) if found else finder.terms_of(attribute.text)
+        )
         words = list(subject.subtree)
         if said & asked and any(t.ent_type_ in NAME_LABELS for t in words):
             out.append((doc[words[0].i : words[-1].i + 1].text, words[0].i))

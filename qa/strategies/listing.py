@@ -229,12 +229,12 @@ def _asks_the_objects(question: Question, finder: ExtractiveGenerator) -> bool:
         return True
     auxiliary = after[0].pos_ == "AUX" or after[0].lower_ in _AUXILIARIES
     if not auxiliary:
-        return after[0].pos_ != "VERB"  # "Which map apps limited …?" asks the doers
+        return bool(after[0].pos_ != "VERB")  # "Which map apps limited …?" asks the doers
     if len(after) < 2 or after[1].pos_ not in ("VERB", "ADV"):
         return True  # "What did OpenAI unveil?": the doer stands after the auxiliary
     # "Which apps have limited …?" asks the doers, "What issues were discussed?" what
     # was acted on
-    return after[0].lemma_.lower() == "be" and after[1].tag_ == "VBN"
+    return bool(after[0].lemma_.lower() == "be" and after[1].tag_ == "VBN")
 
 
 def _says_the_verb(question: Question, finder: ExtractiveGenerator) -> Callable[[Any], bool]:

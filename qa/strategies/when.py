@@ -109,9 +109,7 @@ def _from_evidence(
     ]
     acting = [c for c in wider if action & finder.same_terms(found, c.sentence)]
     if acting:
-        dated = _dated_answer(
-            question, acting, passages, finder, weights, of_action=(action, said)
-        )
+        dated = _dated_answer(question, acting, passages, finder, weights, of_action=(action, said))
         if dated is not None:
             return dated
     dated = _dated_answer(question, candidates, passages, finder, weights)
