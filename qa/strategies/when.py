@@ -171,11 +171,8 @@ def _dated_answer(
         doc = finder.parse_sentence(candidate.sentence, passage)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
         says_action = of_action is not None and bool(of_action[0] & of_action[1](doc.text))
-        # what is to come is dated by a date told as to come before one of no tense
-        # ("Swift's 2014 album, which she will be re-releasing in October")
         for text, tense, start in sorted(
-            date_expressions(doc),
-            key=lambda span: (ahead and span[1] != "future", _distance(span[2], asked)),
+            date_expressions(doc), key=lambda span: _distance(span[2], asked)
         ):
             if ahead and tense == "past":
                 continue
