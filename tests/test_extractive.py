@@ -410,6 +410,8 @@ def test_synonyms_join_reporting_verbs_both_ways_but_not_according_to() -> None:
     table = synonym_table(analyze)
     assert "highlight" in table["stres"] and "stres" in table["highlight"]
     assert "accord" not in table["agreement"]
+    # "Pakistan appreciated Russia's efforts" thanks Russia; a backer supports
+    assert "appreciate" in table["thank"] and "backer" in table["support"]
 
 
 def test_a_question_term_no_passage_uses_is_matched_to_its_derivations_in_the_passages() -> None:
