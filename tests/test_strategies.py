@@ -2423,3 +2423,50 @@ def test_a_country_is_no_province_or_city_asked_for() -> None:
         "Which Afghan provinces were the unidentified helicopters flying to?", [said]
     )
     assert "Russia" not in answer.short_answer
+
+
+def test_an_outlet_s_report_before_or_after_its_own_next_report(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1, "Purdy threw four touchdowns in the rout.", day="2023-10-08", source="Sporting News"
+        ),
+        passage(
+            2,
+            "New Orleans scored two fourth quarter touchdowns.",
+            day="2023-10-19",
+            source="Sporting News",
+        ),
+    ]
+    answer = generator.generate(
+        "Did Sporting News report on Purdy's four touchdowns before or after highlighting the two "
+        "fourth quarter touchdowns by New Orleans?",
+        passages,
+    )
+    assert answer.short_answer == "Before" and len(answer.citations) == 2
+
+
+def test_the_other_report_s_outlet_may_come_at_the_end_of_its_side(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Teale landed his highest profile role in his 50s.",
+            day="2023-10-20",
+            source="The Herald",
+        ),
+        passage(
+            2,
+            "McRae gave a breakthrough performance on the show.",
+            day="2023-11-30",
+            source="The Age",
+        ),
+    ]
+    answer = generator.generate(
+        "Was Teale's highest profile role discussed in The Herald before McRae's breakthrough "
+        "performance on the show was reported by The Age?",
+        passages,
+    )
+    assert answer.short_answer == "Yes"

@@ -289,7 +289,28 @@ def orders_reports(question: Question, passages: list[Passage]) -> bool:
     before, after = question.text[: order.start()], question.text[order.end() :]
     # "… after a delay, while the Wired article says …": the order is inside a claim
     opening = _CONTRAST.split(" ".join(after.split()[:OUTLET_WORDS]))[0]
-    return bool(_named_outlet(before, outlets) and _named_outlet(opening, outlets))
+    if not _named_outlet(before, outlets):
+        return False
+    return bool(
+        _named_outlet(opening, outlets)
+        or _SAME_OUTLET_GOES_ON.match(after)
+        or (
+            not _CONTRAST.search(after)
+            and _REPORTED_BY.search(after)
+            and _named_outlet(after, outlets)
+        )
+    )
+
+
+# "… before or after highlighting X": the same outlet's next report
+_SAME_OUTLET_GOES_ON = re.compile(
+    r"\s*(?:highlighting|reporting|covering|mentioning|detailing|discussing|publishing)\b", re.I
+)
+# "… before Y was reported by The Age": the other side's outlet at its end
+_REPORTED_BY = re.compile(
+    r"\b(?:reported|covered|published|mentioned|discussed|detailed|highlighted)\s+(?:by|in|on)\b",
+    re.I,
+)
 
 
 def _ordered_claims(
@@ -313,6 +334,8 @@ def _ordered_claims(
     claims: list[tuple[str, frozenset[str]]] = []
     for side in sides:
         outlet = _named_outlet(side, outlets)
+        if not outlet and claims and _SAME_OUTLET_GOES_ON.match(side):
+            outlet = next(iter(claims[0][1]), "")  # "X reported A before highlighting B"
         claims.append((_claim(side, outlets), frozenset({outlet}) if outlet else frozenset()))
     found: list[tuple[str, str, Passage, float]] = []
     for (claim, _), support in zip(
