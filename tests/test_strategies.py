@@ -2470,3 +2470,29 @@ def test_the_other_report_s_outlet_may_come_at_the_end_of_its_side(
         passages,
     )
     assert answer.short_answer == "Yes"
+
+
+def test_which_outlet_reported_it_is_the_outlet_of_the_article_that_says_it(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1, "Taylor Swift has been named Time's Person of the Year.", source="The Independent"
+        ),
+        passage(2, "Travis Kelce caught two passes for the Chiefs.", source="Sporting News"),
+    ]
+    answer = generator.generate(
+        "Which outlet reported that Taylor Swift was named Time's Person of the Year?", passages
+    )
+    assert answer.short_answer == "The Independent" and len(answer.citations) == 1
+    answer = generator.generate(
+        "Between the Sporting News report and the Independent article, which news source "
+        "reported that Taylor Swift was named Time's Person of the Year?",
+        passages,
+    )
+    assert answer.short_answer == "The Independent"
+    plain = [replace(p, source=p.file) for p in passages]  # files with no outlet
+    answer = generator.generate(
+        "Which outlet reported that Taylor Swift was named Time's Person of the Year?", plain
+    )
+    assert answer.refused

@@ -6,8 +6,9 @@ sentence finder (``qa.extractive``): it finds the evidence the same way and diff
 what it makes of it — a short typed answer, a date, "Yes"/"No", a list. A strategy that
 finds nothing better gives the cited sentences themselves; none guesses.
 
-Three readings come before the shape's strategy, because the question reader cannot tell
-them by shape alone: an inventory ("Which foreign ministers appear in these articles?",
+Four readings come before the shape's strategy, because the question reader cannot tell
+them by shape alone: which outlet reported something (its answer is an article's outlet,
+not a span of any sentence), an inventory ("Which foreign ministers appear in these articles?",
 read as a list, a factoid or an explanation depending on the parse), two events ordered
 by "before"/"after" in a yes/no or comparison question, and a yes/no question about who
 won ("Did the USMNT beat Germany?"). Each answers only when it holds (``None``
@@ -29,6 +30,7 @@ from qa.strategies import (
     factoid,
     inventory,
     listing,
+    outlet,
     summary,
     when,
     yesno,
@@ -68,6 +70,8 @@ INVENTORY_SHAPES = frozenset({"list", "factoid", "explain"})
 def answer_by_shape(
     question: Question, passages: list[Passage], finder: ExtractiveGenerator
 ) -> Answer:
+    if question.wh in ("which", "what") and outlet.asks_which_outlet(question.text):
+        return outlet.answer(question, passages, finder)
     if question.shape in ("yesno", "comparison"):
         if question.shape == "yesno" and comparison.orders_reports(question, passages):
             return comparison.answer(question, passages, finder)
