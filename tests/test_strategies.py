@@ -2496,3 +2496,38 @@ def test_which_outlet_reported_it_is_the_outlet_of_the_article_that_says_it(
         "Which outlet reported that Taylor Swift was named Time's Person of the Year?", plain
     )
     assert answer.refused
+
+
+def test_which_outlet_is_chosen_among_reports_of_the_months_the_question_gives(
+    generator: ExtractiveGenerator,
+) -> None:
+    passages = [
+        passage(
+            1,
+            "Ramos scored a successful penalty in the match.",
+            day="2023-11-27",
+            source="The Guardian",
+        ),
+        passage(
+            2,
+            "Wullaert scored a successful penalty in the match.",
+            day="2023-10-31",
+            source="Sport Grill",
+        ),
+    ]
+    answer = generator.generate(
+        "Between the report from The Guardian on November 27th and the article from Sport Grill "
+        "on October 31st, which news source detailed a successful penalty in the match?",
+        passages,
+    )
+    assert answer.short_answer == "Both"
+    answer = generator.generate(
+        "Between the report from The Guardian on October 6th and the article from Sport Grill "
+        "on October 31st, which news source detailed a successful penalty in the match?",
+        passages,
+    )
+    assert answer.short_answer == "Sport Grill"  # the Guardian's report of 27 November is another
+    answer = generator.generate(
+        "Which news source gave a consistent account of the successful penalty?", passages
+    )
+    assert answer.refused

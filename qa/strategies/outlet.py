@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
+from qa.dates import MONTHS
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.strategies.common import cited_lines, names_outlet, outlets_of
@@ -39,6 +40,12 @@ _ANOTHER_QUESTION = re.compile(
 )
 
 
+_JUDGEMENT = re.compile(
+    r"\b(?:consisten\w*|inconsisten\w*|contradict\w*|differ\w*|same|similar)\b",
+    re.I,
+)
+
+
 def asks_which_outlet(text: str) -> bool:
     return WHICH_OUTLET.search(text) is not None
 
@@ -51,8 +58,15 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     claim = _ANOTHER_QUESTION.split(question.text[asked.end() :])[0].strip(" ?")
     if len(claim.split()) < 2:
         return refusal(question.full, "the question says nothing the outlet reported")
-    offered = [o for o in outlets_of(passages) if names_outlet(question.text[: asked.start()], o)]
+    if _JUDGEMENT.search(claim):
+        return refusal(question.full, "whether a report is consistent is a judgement, not a fact")
+    setting = question.text[: asked.start()]
+    offered = [o for o in outlets_of(passages) if names_outlet(setting, o)]
     pool = [p for p in passages if p.outlet and (not offered or p.source in offered)]
+    # "the report from The Guardian on October 6th": the months the reports are dated in
+    months = {MONTHS.index(m) + 1 for m in re.findall(r"[a-z]+", setting.lower()) if m in MONTHS}
+    if months:
+        pool = [p for p in pool if p.date[5:7].isdigit() and int(p.date[5:7]) in months]
     if not pool:
         why = "no article of the outlets named" if offered else "the articles carry no outlet"
         return refusal(question.full, why)
