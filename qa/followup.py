@@ -24,7 +24,8 @@ _NAME = re.compile(
 )
 _LEADING = frozenset(
     "What Which Who Whom Whose When Where Why How Did Does Do Is Are Was Were Can Could Would Should Tell Give List The A An And But In On At "
-    "We I You He She It They Our Their His Her Its This That These Those Last Today Yesterday".split()
+    "We I You He She It They Our Their His Her Its This That These Those Last Today Yesterday "
+    "Yes No".split()  # an answer's verdict is no name
 )
 
 

@@ -582,6 +582,6 @@ def numbers_in(text: str) -> set[str]:
     years left out (they place a report rather than state a figure)."""
     text = _A_YEAR.sub(" ", text)
     # digits inside a name ("T20", "M3") state no figure
-    out = {n.replace(",", "") for n in re.findall(r"(?<![A-Za-z])\d[\d,]*(?:\.\d+)?", text)}
+    out = {n.replace(",", "") for n in re.findall(r"(?<![A-Za-z\d])\d[\d,]*(?:\.\d+)?", text)}
     words = re.findall(r"[a-z]+", text.lower())
     return out | {_SMALL_NUMBER_WORDS[w] for w in words if w in _SMALL_NUMBER_WORDS and w != "one"}

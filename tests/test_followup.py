@@ -46,3 +46,14 @@ def test_a_question_word_run_on_with_its_verb_and_a_possessive_are_no_part_of_a_
     history = [{"role": "user", "content": "What's on Don McLean's new Christmas album?"}]
     query = standalone_query("When did his best-known song reach No. 1?", history)
     assert query.endswith("Don McLean Christmas")
+
+
+def test_an_answer_s_verdict_is_no_name_to_carry() -> None:
+    history = [
+        {"role": "user", "content": "Is there a news publisher suing Google over AI?"},
+        {
+            "role": "assistant",
+            "content": "Yes [1]. — The lawsuit says Google's AI search hurts publishers [1].",
+        },
+    ]
+    assert "Yes" not in standalone_query("Who publishes it?", history).split()

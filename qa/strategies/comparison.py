@@ -75,7 +75,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
         described = described_sides(question, passages, finder)
         if described:
             sides = [(question.text, f"{ARTICLE_SIDE}{doc_id}") for doc_id in described]
-        elif distributed := _distributed(question.text):
+        elif distributed := _distributed(question.text, finder):
             # "Did a gas pipeline come up both when Lavrov hosted Asif and when he met Imran
             # Khan?": the claim asked of each occasion, as a yes/no question of its own
             return _each_occasion(question, distributed, passages, finder)
@@ -175,16 +175,23 @@ def _both_parts(question: str, finder: ExtractiveGenerator) -> list[set[str]]:
     return [part for part in (a - b, b - a) if part]
 
 
-def _distributed(question: str) -> list[str]:
+def _distributed(question: str, finder: ExtractiveGenerator) -> list[str]:
     """A claim made of two things after its verb ("X came up both when A and when B"),
     as two claims ("X came up when A", "X came up when B"); nothing when "both" comes
-    before the verb ("Do both Russia and Pakistan …?": one claim of two names)."""
+    before the verb ("Do both Russia and Pakistan …?": one claim of two names), nor when
+    it joins the subjects of a clause of its own ("Does the report say both Russia and
+    Pakistan have long histories …?": the second part has the verb)."""
     both = _BOTH.search(question)
     if both is None:
         return []
     before = question[: both.start()].strip()
     first, _, second = question[both.end() :].partition(" and ")
     if not second or len(before.split()) < MIN_CLAIM_WORDS:
+        return []
+    same_opening = first.split()[:1] == second.split()[:1]  # "for X and for Y"
+    if not same_opening and any(
+        t.pos_ in ("VERB", "AUX") for t in finder.parse_question(second.rstrip("?") + ".")
+    ):
         return []
     return [f"{before} {first.strip()}", f"{before} {second.strip()}"]
 
@@ -218,8 +225,15 @@ def _each_occasion(
 
 
 def _speaks_of(part: set[str], said: set[str]) -> bool:
-    """Whether a sentence says at least half of what marks one side of "both A and B"."""
-    return len(part & said) * 2 >= len(part)
+    """Whether a sentence says at least half of what marks one side of "both A and B"
+    (a word's derivation counts: "Russian" for "Russia")."""
+    told = [t for t in part if t in said or any(_kin(t, s) for s in said)]
+    return len(told) * 2 >= len(part)
+
+
+def _kin(a: str, b: str) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    return len(shorter) >= 4 and longer.startswith(shorter)
 
 
 def _on_side(passage: Passage, side: str) -> bool:

@@ -365,15 +365,16 @@ _ANY_AMOUNT = frozenset(
 )
 
 
-_MODALS = frozenset({"will", "would", "could", "might", "may", "should", "'ll", "'d"})
+_MODALS = frozenset({"would", "could", "might", "may", "should", "'d"})
 _PROJECTING = frozenset({"predict", "project", "forecast", "estimate", "expect", "anticipate"})
 
 
 def _as_fact(
     question: Question, doc: Any, spans: list[tuple[str, int]], finder: ExtractiveGenerator
 ) -> list[tuple[str, int]]:
-    """The amounts the sentence states as fact: not one under a "will", "would" or
-    "could" ("the Dodgers will have to pay $248.15 million" is a projection) or that
+    """The amounts the sentence states as fact: not one under a "would" or "could", or
+    what "will have to" be paid ("the Dodgers will have to pay $248.15 million" is a
+    projection; "will pay a $50.6 million fee" is agreed), or that
     someone predicts ("predicted $535 million"), unless the question asks what is to come
     ("How much will it cost?")."""
     if any(t.lower_ in _MODALS for t in finder.parse_question(question.text)):
@@ -383,11 +384,17 @@ def _as_fact(
         verb = doc[start]
         while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
             verb = verb.head
+        head = verb.head
         projected = verb.pos_ in ("VERB", "AUX") and (
             verb.lemma_.lower() in _PROJECTING
             or any(
-                c.dep_ == "aux" and c.lower_ in _MODALS
-                for c in [*verb.children, *verb.head.children]
+                c.dep_ == "aux" and c.lower_ in _MODALS for c in [*verb.children, *head.children]
+            )
+            # "will have to pay $248.15 million": what it would take, not what was agreed
+            # ("will pay a $50.6 million fee", the verb's own "will")
+            or (
+                head.i != verb.i
+                and any(c.dep_ == "aux" and c.lower_ in ("will", "'ll") for c in head.children)
             )
         )
         if not projected:

@@ -76,7 +76,7 @@ def _from_evidence(
     # that do not give the action to another, then the headline that reports it
     # "On what date did England pile up 267 …?": a sentence without the 267 is of
     # another innings
-    figures = numbers_in(question.text)
+    figures = _figures(question.text)
     stated = [c for c in readable(found) if figures <= numbers_in(c.sentence)]
     if not stated:
         return refusal(question.full, f"no sentence about it states {', '.join(sorted(figures))}")
@@ -134,6 +134,21 @@ def _from_evidence(
         [(best.sentence, passage, best.score)],
         finder,
     )
+
+
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DAY_OF_MONTH = re.compile(
+    rf"\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b",
+    re.I,
+)
+_NAMED_NUMBER = re.compile(r"\b[A-Z][\w-]*\s+\d+\b")  # "Series 9", "Ultra 2"
+
+
+def _figures(text: str) -> set[str]:
+    """The figures a question states that a sentence dating its event must state too:
+    not the days of dates ("After the October 7 attack") nor numbers in names ("the
+    Series 9")."""
+    return numbers_in(_NAMED_NUMBER.sub(" ", _DAY_OF_MONTH.sub(" ", text)))
 
 
 def _yet_to_come(
@@ -423,6 +438,13 @@ def _publication_answer(
         if share > best[0]:
             best = (share, index)
     share, index = best
-    if share < MIN_HEADLINE_SHARE:
+    if share >= MIN_HEADLINE_SHARE:
+        return _article_date(question, passages[index], "article", finder)
+    # "the expanded troika meeting article": the article whose sentences are about it
+    words = set(_PUBLICATION_WORDS.split()) | {"on", "in", "date", "day", "about", "of"}
+    topic = " ".join(w for w in re.findall(r"[\w'’-]+", question.text) if w.lower() not in words)
+    found = finder.evidence(finder.read(topic), passages) if len(topic.split()) >= 2 else None
+    if found is None or isinstance(found, str):
         return None
-    return _article_date(question, passages[index], "article", finder)
+    about = passages[found.best.passage]
+    return _article_date(question, about, "article", finder) if about.date else None
