@@ -165,14 +165,24 @@ def _both_parts(question: str, finder: ExtractiveGenerator) -> list[set[str]]:
     expanded troika meeting of March 2021?" → {december, trilateral, moscow}, {expanded,
     troika, march, 2021}. Read from the words, since the parser often hangs "both" on the
     wrong word."""
-    both = _BOTH.search(question)
-    if both is None:
+    split = _split_at_both(question)
+    if split is None:
         return []
-    first, _, second = question[both.end() :].partition(" and ")
-    if not second:
-        return []
+    _, first, second = split
     a, b = set(finder.terms_of(first)), set(finder.terms_of(second))
     return [part for part in (a - b, b - a) if part]
+
+
+def _split_at_both(question: str) -> tuple[str, str, str] | None:
+    """What comes before "both", and its two parts: "X came up both when A and when B" →
+    ("X came up", "when A", "when B"), read from the words."""
+    both = _BOTH.search(question)
+    if both is None:
+        return None
+    first, _, second = question[both.end() :].partition(" and ")
+    if not second:
+        return None
+    return question[: both.start()].strip(), first.strip(), second.strip()
 
 
 def _distributed(question: str, finder: ExtractiveGenerator) -> list[str]:
@@ -181,19 +191,18 @@ def _distributed(question: str, finder: ExtractiveGenerator) -> list[str]:
     before the verb ("Do both Russia and Pakistan …?": one claim of two names), nor when
     it joins the subjects of a clause of its own ("Does the report say both Russia and
     Pakistan have long histories …?": the second part has the verb)."""
-    both = _BOTH.search(question)
-    if both is None:
+    split = _split_at_both(question)
+    if split is None:
         return []
-    before = question[: both.start()].strip()
-    first, _, second = question[both.end() :].partition(" and ")
-    if not second or len(before.split()) < MIN_CLAIM_WORDS:
+    before, first, second = split
+    if len(before.split()) < MIN_CLAIM_WORDS:
         return []
     same_opening = first.split()[:1] == second.split()[:1]  # "for X and for Y"
     if not same_opening and any(
         t.pos_ in ("VERB", "AUX") for t in finder.parse_question(second.rstrip("?") + ".")
     ):
         return []
-    return [f"{before} {first.strip()}", f"{before} {second.strip()}"]
+    return [f"{before} {first}", f"{before} {second}"]
 
 
 def _each_occasion(
