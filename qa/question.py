@@ -686,7 +686,7 @@ def _asks_a_name(wh_token: Any, head: str) -> bool:
     )
 
 
-_AUXILIARIES = frozenset(
+AUXILIARIES = frozenset(
     "is are was were am do does did has have had can could will would should shall may might must".split()
 )
 
@@ -696,11 +696,11 @@ def inverted_before(token: Any) -> bool:
     ``token``: then the question is a yes/no one, and a wh-word after the auxiliary opens
     a clause inside it."""
     root = token.sent.root
-    auxiliaries = [root] if root.pos_ == "AUX" or root.lower_ in _AUXILIARIES else []
+    auxiliaries = [root] if root.pos_ == "AUX" or root.lower_ in AUXILIARIES else []
     auxiliaries += [c for c in root.children if c.dep_ in ("aux", "auxpass")]
     subjects = [c.i for c in root.children if c.dep_ in ("nsubj", "nsubjpass", "expl")]
     return any(
-        a.i < token.i and a.lower_ in _AUXILIARIES and (not subjects or max(subjects) > a.i)
+        a.i < token.i and a.lower_ in AUXILIARIES and (not subjects or max(subjects) > a.i)
         for a in auxiliaries
     )
 

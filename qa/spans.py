@@ -585,3 +585,20 @@ def numbers_in(text: str) -> set[str]:
     out = {n.replace(",", "") for n in re.findall(r"(?<![A-Za-z\d])\d[\d,]*(?:\.\d+)?", text)}
     words = re.findall(r"[a-z]+", text.lower())
     return out | {_SMALL_NUMBER_WORDS[w] for w in words if w in _SMALL_NUMBER_WORDS and w != "one"}
+
+
+def verb_above(token: Any) -> Any:
+    """The first verb at or above ``token`` in its parse (the root when none is): the verb
+    a word of a sentence belongs to."""
+    while token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return token
+
+
+def said_up_to_its_verb(token: Any, says: Callable[[str], bool]) -> bool:
+    """Whether ``token``, a word on the way up from it to its verb, or that verb ``says``
+    the thing asked (``says`` reads a word's text): "hit No. 1 … on Jan. 15, 1972" dates
+    the hitting; "broken in Nov. 2021 when … hit No. 1" dates the breaking."""
+    while not says(token.text) and token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
+        token = token.head
+    return says(token.text)

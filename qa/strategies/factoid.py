@@ -30,9 +30,11 @@ from qa.spans import (
     qualified_spans,
     repeats_person,
     role_spans,
+    said_up_to_its_verb,
     same_name,
     singled_out_spans,
     tied_to_noun,
+    verb_above,
 )
 from qa.strategies import inference
 from qa.strategies.common import capitalised, lead_answer, names_covered, readable
@@ -215,7 +217,8 @@ def short_answer(
         same_verb = [t for t in doc if t.lemma_.lower() == question.focus_lemma]
         if not same_verb or any(_keeps_particle(t, question, particle) for t in same_verb):
             tiers.append(_called(role_spans(doc, question, is_action), doc, question))
-        tiers.append(_equated_spans(doc, _who_noun(question, finder), finder, found))
+        who_noun = _who_noun(question, finder)
+        tiers.append(_equated_spans(doc, who_noun, finder, found))
         # A name of the asked kind answers only where the sentence says the asked
         # action: "Who did Lavrov meet?" is not answered by whoever a sentence about
         # a signing names.
@@ -224,7 +227,6 @@ def short_answer(
         )
         # "Who was the All Blacks captain …?" is not answered by a name in a sentence that
         # says nothing of a captain
-        who_noun = _who_noun(question, finder)
         says_noun = who_noun is None or bool(
             finder.terms_of(who_noun.text)
             & (finder.same_terms(found, doc.text) if found else finder.terms_of(doc.text))
@@ -381,9 +383,7 @@ def _as_fact(
         return spans
     out = []
     for text, start in spans:
-        verb = doc[start]
-        while verb.pos_ not in ("VERB", "AUX") and verb.head.i != verb.i:
-            verb = verb.head
+        verb = verb_above(doc[start])
         head = verb.head
         projected = verb.pos_ in ("VERB", "AUX") and (
             verb.lemma_.lower() in _PROJECTING
@@ -420,18 +420,11 @@ def _of_the_deal(
         return spans
     asked = finder.terms_of(question.focus_lemma)
 
-    def says_it(token: Any) -> bool:
-        said = finder.same_terms(found, token.text) if found else finder.terms_of(token.text)
+    def says_it(text: str) -> bool:
+        said = finder.same_terms(found, text) if found else finder.terms_of(text)
         return bool(asked & said)
 
-    out = []
-    for text, start in spans:
-        token = doc[start]
-        while not says_it(token) and token.pos_ not in ("VERB", "AUX") and token.head.i != token.i:
-            token = token.head
-        if says_it(token):
-            out.append((text, start))
-    return out
+    return [(text, start) for text, start in spans if said_up_to_its_verb(doc[start], says_it)]
 
 
 # verbs whose amount is a price paid

@@ -23,7 +23,7 @@ from index.text import split_sentences
 from qa.announced_list import AnnouncedList, items_after
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, compose, refusal
 from qa.places import names_no_such_place
-from qa.question import Question
+from qa.question import AUXILIARIES, Question
 from qa.spans import entity_spans, headed_spans, new_to, object_spans
 from qa.strategies import explain
 from qa.strategies.common import readable
@@ -208,11 +208,6 @@ def _read_on(
     return []
 
 
-_AUXILIARIES = frozenset(
-    "do does did is are was were has have had will would can could should may might".split()
-)
-
-
 def _asks_the_objects(question: Question, finder: ExtractiveGenerator) -> bool:
     """Whether the list asked for is what the question's verb acts on ("What topics did
     they discuss?"), not who does it ("Which map apps limited live traffic data?": what
@@ -227,7 +222,7 @@ def _asks_the_objects(question: Question, finder: ExtractiveGenerator) -> bool:
     after = doc[end + 1 :]
     if not after:
         return True
-    auxiliary = after[0].pos_ == "AUX" or after[0].lower_ in _AUXILIARIES
+    auxiliary = after[0].pos_ == "AUX" or after[0].lower_ in AUXILIARIES
     if not auxiliary:
         return bool(after[0].pos_ != "VERB")  # "Which map apps limited …?" asks the doers
     if len(after) < 2 or after[1].pos_ not in ("VERB", "ADV"):

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from qa.dates import MONTHS
+from qa.dates import MONTHS, day_key
 from qa.extractive import ExtractiveGenerator, refusal
 from qa.question import Question
 from qa.strategies.common import cited_lines, names_outlet, outlets_of
@@ -66,7 +66,7 @@ def answer(question: Question, passages: list[Passage], finder: ExtractiveGenera
     # "the report from The Guardian on October 6th": the months the reports are dated in
     months = {MONTHS.index(m) + 1 for m in re.findall(r"[a-z]+", setting.lower()) if m in MONTHS}
     if months:
-        pool = [p for p in pool if p.date[5:7].isdigit() and int(p.date[5:7]) in months]
+        pool = [p for p in pool if (day := day_key(p.date)) is not None and day[1] in months]
     if not pool:
         why = "no article of the outlets named" if offered else "the articles carry no outlet"
         return refusal(question.full, why)

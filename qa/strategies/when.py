@@ -19,7 +19,7 @@ from index.text import chunk_sentences
 from qa.dates import is_absolute, long_date, long_date_or_blank, resolve
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, refusal
 from qa.question import Question
-from qa.spans import date_spans, mentions, new_to, numbers_in
+from qa.spans import date_spans, mentions, new_to, numbers_in, said_up_to_its_verb
 from qa.strategies.common import READ_CANDIDATES, lead_answer, readable
 from qa.strategies.yesno import subject_agrees, subject_of
 from qa.synonyms import one_word_verb, one_word_verbs
@@ -97,7 +97,10 @@ def _from_evidence(
     # only shares its names ("… DON MCLEAN IS BORN"), read further down the ranking than a
     # short answer is
     action = finder.terms_of(question.focus_lemma) if question.focus_lemma else set()
-    said = lambda text: finder.same_terms(found, text)  # noqa: E731
+
+    def says_the_action(text: str) -> bool:
+        return bool(action & finder.same_terms(found, text))
+
     wider = [
         c
         for c in found.candidates[: 2 * READ_CANDIDATES]
@@ -107,9 +110,11 @@ def _from_evidence(
             finder.parse_sentence(c.sentence, passages[c.passage]), question, finder
         )
     ]
-    acting = [c for c in wider if action & finder.same_terms(found, c.sentence)]
+    acting = [c for c in wider if says_the_action(c.sentence)]
     if acting:
-        dated = _dated_answer(question, acting, passages, finder, weights, of_action=(action, said))
+        dated = _dated_answer(
+            question, acting, passages, finder, weights, on_the_action=says_the_action
+        )
         if dated is not None:
             return dated
     dated = _dated_answer(question, candidates, passages, finder, weights)
@@ -172,7 +177,7 @@ def _dated_answer(
     terms: set[str],
     *,
     absolute_only: bool = False,
-    of_action: tuple[set[str], Callable[[str], set[str]]] | None = None,
+    on_the_action: Callable[[str], bool] | None = None,
 ) -> Answer | None:
     """The first date the candidates state (nearest the question's ``terms``), made
     absolute; failing that, a relative date in an undated article, quoted as such. A
@@ -185,13 +190,17 @@ def _dated_answer(
         passage = passages[candidate.passage]
         doc = finder.parse_sentence(candidate.sentence, passage)
         asked = [t.i for t in doc if finder.terms_of(t.text) & terms]
-        says_action = of_action is not None and bool(of_action[0] & of_action[1](doc.text))
+        # with ``on_the_action``: a sentence that says the action is dated by a date on it
+        says = on_the_action if on_the_action is not None and on_the_action(doc.text) else None
+
         for text, tense, start in sorted(
             date_expressions(doc), key=lambda span: _distance(span[2], asked)
         ):
             if ahead and tense == "past":
                 continue
-            if of_action is not None and says_action and not _dates_action(doc[start], *of_action):
+            # a date on the asked action ("hit No. 1 … on Jan. 15, 1972"), not on another
+            # verb ("broken in Nov. 2021 when … hit No. 1")
+            if says is not None and not said_up_to_its_verb(doc[start], says):
                 continue
             resolved = resolve(text, passage.date, tense)
             if (
@@ -219,19 +228,6 @@ def _dated_answer(
         cited = [(candidate.sentence, passages[candidate.passage], candidate.score)]
         return lead_answer(question.full, lead, text, cited, finder)
     return None
-
-
-def _dates_action(token: Any, action: set[str], said: Callable[[str], set[str]]) -> bool:
-    """Whether a date belongs to the asked action: a word on the way up from it to its
-    verb, or the verb, says the action ("hit No. 1 … on Jan. 15, 1972", "the signing of
-    an agreement on February 29, 2020"), not another verb ("broken in Nov. 2021 when …
-    hit No. 1")."""
-    while True:
-        if action & said(token.text):
-            return True
-        if token.pos_ in ("VERB", "AUX") or token.head.i == token.i:
-            return False
-        token = token.head
 
 
 def date_expressions(doc: Any) -> list[tuple[str, str, int]]:

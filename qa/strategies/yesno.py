@@ -21,7 +21,7 @@ from qa.dates import day_key
 from qa.extractive import Candidate, Evidence, ExtractiveGenerator, covered, refusal
 from qa.places import capital_standing_for
 from qa.question import Question
-from qa.spans import MIN_SURNAME, initials, mentions, number_value, same_name
+from qa.spans import MIN_SURNAME, initials, mentions, number_value, same_name, verb_above
 from qa.strategies.claim_scope import (
     Scope,
     conflicts,
@@ -446,9 +446,7 @@ def _verbs_of_the_claim_s_words(doc: Any, question: Question) -> list[Any]:
     for token in doc:
         if token.pos_ not in ("NOUN", "ADJ") or token.lower_ not in asked:
             continue
-        head = token
-        while head.pos_ not in ("VERB", "AUX") and head.head.i != head.i:
-            head = head.head
+        head = verb_above(token)
         if head.pos_ in ("VERB", "AUX"):
             out.append(head)
     return out
