@@ -191,8 +191,12 @@ def _capitals() -> dict[str, str]:
 def capital_standing_for(name: str) -> str:
     """The capital that stands for ``name`` when it is a country ("Moscow" for "Russia",
     "Washington" for "the US"), else ""."""
-    key = " ".join(name.replace(".", "").split()).lower().removeprefix("the ")
-    return _capitals().get(key, "")
+    return _capitals().get(_key(name), "")
+
+
+def _key(name: str) -> str:
+    """A country's name as the table keys it: "the U.S." → "us"."""
+    return " ".join(name.replace(".", "").split()).lower().removeprefix("the ")
 
 
 # nouns for places within a country: a country is none of them
@@ -204,8 +208,7 @@ _WITHIN_A_COUNTRY = frozenset(
 
 def is_country(name: str) -> bool:
     """Whether ``name`` is a country's name ("Russia", "the United States")."""
-    key = " ".join(name.replace(".", "").split()).lower().removeprefix("the ")
-    return key in _capitals()
+    return _key(name) in _capitals()
 
 
 def names_no_such_place(noun: str, name: str) -> bool:

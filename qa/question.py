@@ -663,14 +663,19 @@ def _answer_kind(
     return frozenset(), False, False
 
 
+def equated_noun(root: Any) -> Any:
+    """The noun a "Who is/were the …?" question's "be" equates with its answer:
+    "individual" in "Who is the individual …?", "supporters" in "Who were the main
+    supporters …?"; None when there is none."""
+    return next(
+        (c for c in root.children if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"), None
+    )
+
+
 def _who_is_the(root: Any, noun_kind: NounKind) -> frozenset[str]:
     """The kind of "who" the noun after "Who is the" names, when it is one kind of who:
     "individual" a person, "company" an organisation."""
-    if root.lemma_ != "be":
-        return frozenset()
-    noun = next(
-        (c for c in root.children if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"), None
-    )
+    noun = equated_noun(root) if root.lemma_ == "be" else None
     if noun is None:
         return frozenset()
     kind = noun_kind(noun.lemma_.lower()) & PERSON_LABELS

@@ -17,7 +17,7 @@ from typing import Any
 from qa.claims import fact_clauses
 from qa.extractive import Evidence, ExtractiveGenerator, refusal
 from qa.places import names_no_such_place
-from qa.question import DURATION, Question
+from qa.question import DURATION, Question, equated_noun
 from qa.spans import (
     age_spans,
     by_distance,
@@ -292,14 +292,7 @@ def _who_noun(question: Question, finder: ExtractiveGenerator) -> Any:
         return None
     doc = finder.parse_question(question.text)
     root = next((t for t in doc if t.dep_ == "ROOT"), None)
-    return next(
-        (
-            c
-            for c in (root.children if root is not None else [])
-            if c.dep_ in ("attr", "nsubj") and c.pos_ == "NOUN"
-        ),
-        None,
-    )
+    return equated_noun(root) if root is not None else None
 
 
 def _equated_spans(
